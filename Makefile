@@ -1,0 +1,64 @@
+# Borgerbot: `make run` starts the assistant, `make test` runs every check.
+# Two runtimes: .venv-rasa (Python 3.10, Rasa only) and .venv (Python 3.11, everything else).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV_RASA := .venv-rasa
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV_RASA)/bin/rasa
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+PYTEST_ARGS ?=
+
+.PHONY: help setup run train index test lint typecheck validate unit integration clean
+
+help: ## List every target
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV_RASA)/.installed: requirements/rasa.lock scripts/find-python.sh
+	@py=$$(scripts/find-python.sh 3.10) && { [ -x $(VENV_RASA)/bin/python ] || $$py -m venv $(VENV_RASA); }
+	# --no-deps: install exactly the lock, so nothing (torch above all) sneaks in from the registry.
+	$(VENV_RASA)/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements/rasa.lock
+	$(VENV_RASA)/bin/pip check
+	@touch $@
+
+$(VENV)/.installed: requirements/app.lock scripts/find-python.sh
+	@py=$$(scripts/find-python.sh 3.11) && { [ -x $(VENV)/bin/python ] || $$py -m venv $(VENV); }
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements/app.lock
+	$(VENV)/bin/pip check
+	@touch $@
+
+setup: $(VENV_RASA)/.installed $(VENV)/.installed ## Create both virtual environments from the lock files
+
+train: setup ## Train the Rasa model if config, domain or data changed
+	$(PY) -c "from bot.logging_setup import configure_logging as c; c(); from bot.settings import get_settings as g; from bot.training import ensure_model as e; e(g())"
+
+index: setup ## Build the guide index if the guides changed
+	$(PY) -m kb.index build
+
+run: setup ## Install, train and index what is stale, then start the whole assistant
+	$(PY) -m bot.runner
+
+lint: setup ## ruff
+	$(VENV)/bin/ruff check bot kb actions tests
+
+typecheck: setup ## mypy on bot/, kb/ and actions/
+	$(VENV)/bin/mypy bot kb actions
+
+validate: setup ## rasa data validate
+	$(RASA) data validate --fail-on-warnings
+
+unit: setup ## Fast tests (no servers started)
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+integration: setup ## Tests against the real Rasa server, action server, gateway and databases
+	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
+
+test: lint typecheck validate ## Everything: ruff, mypy, rasa data validate, all pytest tests
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+clean: ## Remove the environments, models, index and runtime files
+	rm -rf $(VENV) $(VENV_RASA) models var .rasa .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,8 @@
+"""Borgerbot's custom actions, served by the rasa-sdk action server."""
+
+from bot.logging_setup import configure_logging
+from bot.settings import get_settings
+
+# rasa-sdk sets up only its own loggers; without this our action events
+# (actions.answer.guide, actions.escalate, …) would never reach the log.
+configure_logging(get_settings().log_level)

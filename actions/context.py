@@ -1,0 +1,43 @@
+"""What every action needs: settings, the guide search, the citizen's municipality."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.settings import get_settings
+from kb.municipalities import Hotline, Municipality, load_hotline, load_municipalities
+from kb.search import GuideSearch
+
+INTENT_TOPICS = {
+    "ask_pas": "pas",
+    "ask_flytning": "flytning",
+    "ask_mitid": "mitid",
+    "ask_aabningstider": "aabningstider",
+}
+
+
+@lru_cache(maxsize=1)
+def guide_search() -> GuideSearch:
+    """One search object per action server; it follows index swaps by itself."""
+    return GuideSearch(get_settings().index_dir)
+
+
+def municipality_for(tracker: Tracker) -> Municipality:
+    """The municipality whose website the citizen is on (sent by the gateway)."""
+    settings = get_settings()
+    municipalities = load_municipalities(settings.kb_dir)
+    metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
+    slug = metadata.get("municipality") or settings.default_municipality
+    return municipalities.get(slug) or municipalities[settings.default_municipality]
+
+
+def hotline() -> Hotline:
+    return load_hotline(get_settings().kb_dir)
+
+
+def borgerbot_payload(**fields: Any) -> dict[str, Any]:
+    """The custom JSON the gateway reads: links, source and escalation of a reply."""
+    return {"borgerbot": fields}

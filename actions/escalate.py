@@ -1,0 +1,57 @@
+"""action_escalate_to_ddh: hand the citizen to Den Digitale Hotline, plainly and at once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import borgerbot_payload, hotline, municipality_for
+
+logger = logging.getLogger(__name__)
+
+# Which response explains the hand-over, by the reason it happens.
+RESPONSES_BY_REASON = {
+    "request_human": "utter_handover_requested",
+    "out_of_scope": "utter_out_of_scope",
+    "not_helpful": "utter_handover_not_helpful",
+}
+
+
+def escalation_reason(intent: str | None) -> str:
+    """Why we hand over, from the intent that triggered it."""
+    if intent in ("request_human", "out_of_scope"):
+        return intent
+    if intent == "deny":
+        return "not_helpful"
+    return "no_answer"
+
+
+class ActionEscalateToDdh(Action):
+    """Gives DDH's number and the municipality's own phone, and marks the turn escalated."""
+
+    def name(self) -> str:
+        return "action_escalate_to_ddh"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        reason = escalation_reason((tracker.latest_message.get("intent") or {}).get("name"))
+        municipality = municipality_for(tracker)
+        ddh = hotline()
+        logger.info("actions.escalate", extra={"reason": reason, "sender": tracker.sender_id})
+        dispatcher.utter_message(
+            response=RESPONSES_BY_REASON.get(reason, "utter_handover_no_answer"),
+            ddh_phone=ddh.phone,
+            municipality_name=municipality.name,
+            municipality_phone=municipality.phone,
+        )
+        dispatcher.utter_message(
+            json_message=borgerbot_payload(
+                escalated=True,
+                reason=reason,
+                links=[{"title": f"Ring til {ddh.name}: {ddh.phone}", "url": ddh.phone_uri}],
+            )
+        )
+        return []

@@ -1,0 +1,1 @@
+"""Borgerbot gateway: the citizen-facing FastAPI app and the process runner."""

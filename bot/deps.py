@@ -1,0 +1,38 @@
+"""Typed FastAPI dependencies: everything a router needs comes from here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from bot.rasa_client import RasaClient
+from bot.sessions import SessionStore
+from bot.settings import Settings
+from kb.municipalities import Municipality
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_rasa(request: Request) -> RasaClient:
+    rasa: RasaClient = request.app.state.rasa
+    return rasa
+
+
+def get_sessions(request: Request) -> SessionStore:
+    sessions: SessionStore = request.app.state.sessions
+    return sessions
+
+
+def get_municipalities(request: Request) -> dict[str, Municipality]:
+    municipalities: dict[str, Municipality] = request.app.state.municipalities
+    return municipalities
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+SessionsDep = Annotated[SessionStore, Depends(get_sessions)]
+MunicipalitiesDep = Annotated[dict[str, Municipality], Depends(get_municipalities)]

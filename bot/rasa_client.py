@@ -1,0 +1,61 @@
+"""The gateway's view of Rasa: send a message over the REST channel, check health."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import httpx
+
+
+class RasaUnavailableError(RuntimeError):
+    """Rasa did not answer in time or answered with an error."""
+
+
+class RasaClient(Protocol):
+    async def send(self, session_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """Send one user message; return Rasa's replies in REST-channel form."""
+        ...
+
+    async def is_healthy(self) -> tuple[bool, str]: ...
+
+
+class HttpRasaClient:
+    """Talks to ``rasa run`` on 127.0.0.1 through the REST input channel."""
+
+    def __init__(self, base_url: str, timeout: float, health_timeout: float) -> None:
+        self.base_url = base_url
+        self.timeout = timeout
+        self.health_timeout = health_timeout
+        self._http = httpx.AsyncClient(base_url=base_url)
+
+    async def send(self, session_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            response = await self._http.post(
+                "/webhooks/rest/webhook",
+                json={"sender": session_id, "message": text, "metadata": metadata},
+                timeout=self.timeout,
+            )
+            response.raise_for_status()
+            replies = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise RasaUnavailableError(f"{type(exc).__name__}: {exc}") from exc
+        if not isinstance(replies, list):
+            raise RasaUnavailableError("Rasa answered with something other than a list")
+        return replies
+
+    async def is_healthy(self) -> tuple[bool, str]:
+        return await probe(self._http, "/", self.health_timeout)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+async def probe(http: httpx.AsyncClient, path: str, timeout: float) -> tuple[bool, str]:
+    """GET a health path; (ok, short reason)."""
+    try:
+        response = await http.get(path, timeout=timeout)
+    except httpx.HTTPError as exc:
+        return False, f"unreachable ({type(exc).__name__})"
+    if response.status_code != 200:
+        return False, f"HTTP {response.status_code}"
+    return True, "ok"

@@ -1,0 +1,65 @@
+"""`make run`: train and index what is stale, start the stack, watch it, stop it on Ctrl-C."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import time
+from types import FrameType
+
+from bot.logging_setup import configure_logging
+from bot.settings import get_settings
+from bot.stack import ProcessDiedError, Stack
+from bot.training import ensure_model
+from kb.index import build_index
+from kb.store import FileGuideStore
+
+logger = logging.getLogger("bot.runner")
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop()
+
+
+def main() -> int:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    started = time.monotonic()
+    model = ensure_model(settings)
+    build_index(FileGuideStore(settings.kb_dir / "guides"), settings.index_dir)
+    stack = Stack(settings, model)
+    signal.signal(signal.SIGINT, _raise_stop)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        stack.start()
+        stack.wait_until_healthy()
+        logger.info(
+            "run.ready",
+            extra={
+                "url": f"http://{settings.gateway_host}:{settings.gateway_port}",
+                "docs": f"http://{settings.gateway_host}:{settings.gateway_port}/docs",
+                "seconds": round(time.monotonic() - started, 1),
+                "hint": "Borgerbot is ready. Press Ctrl-C to stop all three processes.",
+            },
+        )
+        while True:
+            stack.raise_if_dead()
+            time.sleep(1)
+    except _Stop:
+        logger.info("run.stopping", extra={"reason": "signal"})
+        stack.stop()
+        return 0
+    except (ProcessDiedError, TimeoutError) as exc:
+        logger.error("run.process_died", extra={"explanation": str(exc)})
+        sys.stderr.write(f"\n{exc}\n")
+        stack.stop()
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

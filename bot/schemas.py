@@ -1,0 +1,67 @@
+"""Request and response models of the public API (they document the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+SESSION_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+class ChatRequest(BaseModel):
+    """A citizen's message. Omit session_id to start a new conversation."""
+
+    session_id: str | None = Field(default=None, description="32 hex characters, as issued by the gateway")
+    municipality: str = Field(description="Municipality slug, e.g. 'kalundborg'", examples=["kalundborg"])
+    message: str = Field(description="The citizen's text (at most 2,000 characters)", examples=["Hvad koster et pas?"])
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Link(BaseModel):
+    title: str
+    url: str
+
+
+class BotMessage(BaseModel):
+    text: str
+    buttons: list[Button] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    source: dict[str, Any] | None = Field(default=None, description="The guide or data file the answer comes from")
+
+
+class ChatResponse(BaseModel):
+    session_id: str
+    messages: list[BotMessage]
+    escalated: bool = Field(description="True when the citizen was handed to Den Digitale Hotline")
+    degraded: bool = Field(default=False, description="True when the assistant could not answer for technical reasons")
+
+
+class ComponentHealth(BaseModel):
+    ok: bool
+    detail: str
+
+
+class HealthResponse(BaseModel):
+    status: str = Field(description="'ok' or 'degraded'")
+    components: dict[str, ComponentHealth]
+
+
+class MunicipalityOut(BaseModel):
+    slug: str
+    name: str
+    phone: str
+    website: str
+    booking_url: str | None
+    hours_verified: bool
+    addresses: list[dict[str, str]]
+    opening_hours: dict[str, list[str]]
+    special_closing_days: list[dict[str, str]]
+
+
+class ErrorResponse(BaseModel):
+    detail: str

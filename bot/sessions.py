@@ -1,0 +1,78 @@
+"""Conversation sessions the gateway has issued, kept in the database."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, insert, select, update
+from sqlalchemy.engine import Engine, make_url
+
+metadata = MetaData()
+sessions_table = Table(
+    "borgerbot_sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("municipality", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    municipality: str
+
+
+class SessionStore(Protocol):
+    def create(self, municipality: str) -> Session: ...
+
+    def get(self, session_id: str) -> Session | None: ...
+
+    def touch(self, session_id: str) -> None: ...
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the gateway database; creates the SQLite folder when needed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+class SqlSessionStore:
+    """Sessions in SQLite (embedded default) or PostgreSQL (production)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def create(self, municipality: str) -> Session:
+        now = datetime.now(UTC)
+        session = Session(id=uuid.uuid4().hex, municipality=municipality)
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(sessions_table).values(
+                    id=session.id, municipality=municipality, created_at=now, last_seen_at=now
+                )
+            )
+        return session
+
+    def get(self, session_id: str) -> Session | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(sessions_table.c.id, sessions_table.c.municipality).where(sessions_table.c.id == session_id)
+            ).first()
+        return Session(id=row.id, municipality=row.municipality) if row else None
+
+    def touch(self, session_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(sessions_table).where(sessions_table.c.id == session_id).values(last_seen_at=datetime.now(UTC))
+            )

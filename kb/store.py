@@ -1,0 +1,50 @@
+"""The guide store contract, and the store that reads the shipped Markdown files.
+
+The running system reads guides only through ``GuideStore``, so a database-backed
+store for the staff editor can replace the file store without touching search.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from kb.schema import Guide, parse_guide
+
+
+class GuideStore(Protocol):
+    """Read access to the current set of guides."""
+
+    def list_guides(self) -> list[Guide]:
+        """Every guide, in a stable order (by id)."""
+        ...
+
+
+class FileGuideStore:
+    """Guides from ``<folder>/*.md``, one guide per file, file name = id."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def list_guides(self) -> list[Guide]:
+        guides = []
+        for path in sorted(self.folder.glob("*.md")):
+            guide = parse_guide(path.read_text(encoding="utf-8"))
+            if guide.id != path.stem:
+                raise ValueError(f"{path}: id '{guide.id}' does not match the file name")
+            guides.append(guide)
+        ids = [g.id for g in guides]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate guide ids: {', '.join(duplicates)}")
+        return guides
+
+
+class InMemoryGuideStore:
+    """A store over a given list: for tests and for imports before they are saved."""
+
+    def __init__(self, guides: list[Guide]) -> None:
+        self._guides = sorted(guides, key=lambda g: g.id)
+
+    def list_guides(self) -> list[Guide]:
+        return list(self._guides)

@@ -1,0 +1,89 @@
+"""A Danish conversation through the real gateway, Rasa server and action server.
+
+It also proves that rasa-sdk 3.21 (Python 3.11) serves Rasa 3.6 (Python 3.10): the
+passport answer can only come from the action server.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from bot.sessions import make_engine
+from bot.settings import Settings
+from tests.integration.conftest import stack_settings
+
+pytestmark = pytest.mark.integration
+
+
+def say(settings: Settings, message: str, session_id: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"municipality": "kalundborg", "message": message}
+    if session_id:
+        body["session_id"] = session_id
+    response = httpx.post(f"http://127.0.0.1:{settings.gateway_port}/api/v1/chat", json=body, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def all_text(reply: dict[str, Any]) -> str:
+    return "\n".join(m["text"] for m in reply["messages"])
+
+
+def sources(reply: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m["source"] for m in reply["messages"] if m["source"]]
+
+
+def tracker_user_texts(settings: Settings, session_id: str) -> list[str]:
+    """What Rasa's tracker store holds for the session, read from the database itself."""
+    engine = make_engine(settings.database_url or f"sqlite:///{settings.var_dir / 'tracker.db'}")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"), {"s": session_id}
+        ).all()
+    engine.dispose()
+    return [json.loads(row.data)["text"] for row in rows]
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_conversation_survives_restart_of_every_process(
+    database: str, tmp_path: Path, trained_model: Path, start_stack: Any, request: pytest.FixtureRequest
+) -> None:
+    database_url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
+    settings = stack_settings(tmp_path / "var", database_url)
+    stack = start_stack(settings, trained_model)
+
+    health = httpx.get(f"http://127.0.0.1:{settings.gateway_port}/api/v1/health", timeout=10).json()
+    assert health["status"] == "ok", health
+
+    greeting = say(settings, "Hej")
+    session_id = greeting["session_id"]
+    assert "robot" in all_text(greeting).lower()
+    assert "CPR" in all_text(greeting)
+
+    passport = say(settings, "Hvad koster et pas til en voksen?", session_id)
+    assert [s["topic"] for s in sources(passport)] == ["pas"]
+    assert passport["messages"][0]["links"], "a guide answer links to where to read more"
+    assert passport["escalated"] is False
+
+    stack.stop()
+    stack = start_stack(settings, trained_model)
+
+    moving = say(settings, "Hvornår skal jeg melde flytning?", session_id)
+    assert moving["session_id"] == session_id
+    assert [s["topic"] for s in sources(moving)] == ["flytning"]
+
+    other = say(settings, "Hvordan søger jeg om byggetilladelse til en carport?", session_id)
+    assert other["escalated"] is True
+    assert "70 20 00 00" in all_text(other)
+
+    assert tracker_user_texts(settings, session_id) == [
+        "Hej",
+        "Hvad koster et pas til en voksen?",
+        "Hvornår skal jeg melde flytning?",
+        "Hvordan søger jeg om byggetilladelse til en carport?",
+    ]

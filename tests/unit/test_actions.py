@@ -1,0 +1,111 @@
+"""Actions with a CollectingDispatcher and JSON trackers, over the shipped guides."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_from_guides import ActionAnswerFromGuides
+from actions.escalate import ActionEscalateToDdh, escalation_reason
+from actions.opening_hours import ActionOpeningHours
+from bot.settings import Settings
+from kb.index import build_index
+from kb.store import FileGuideStore
+
+
+def tracker(text: str, intent: str, municipality: str = "kalundborg", slots: dict[str, Any] | None = None) -> Tracker:
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-session",
+            "slots": slots or {},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 0.95},
+                "entities": [],
+                "metadata": {"municipality": municipality},
+            },
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def run(action: Any, track: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, track, {}))
+    return dispatcher.messages, events
+
+
+@pytest.fixture
+def indexed(settings: Settings) -> Settings:
+    build_index(FileGuideStore(settings.kb_dir / "guides"), settings.index_dir)
+    return settings
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "topic"),
+    [
+        ("hvad koster et pas til en voksen", "ask_pas", "pas"),
+        ("hvornår skal jeg melde flytning", "ask_flytning", "flytning"),
+        ("hvordan får jeg mitid", "ask_mitid", "mitid"),
+    ],
+)
+def test_answers_from_a_guide_of_the_topic_and_cites_it(indexed: Settings, text: str, intent: str, topic: str) -> None:
+    messages, events = run(ActionAnswerFromGuides(), tracker(text, intent))
+    answer, payload, helpful = messages
+    assert answer["text"]
+    source = payload["custom"]["borgerbot"]["source"]
+    assert source["topic"] == topic and source["guide_id"].startswith(topic)
+    assert payload["custom"]["borgerbot"]["links"][0]["url"].startswith("https://")
+    assert helpful["response"] == "utter_ask_helpful"
+    assert {"event": "slot", "name": "last_topic", "value": topic} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_below_the_bar_it_does_not_answer(indexed: Settings) -> None:
+    messages, _ = run(ActionAnswerFromGuides(), tracker("xyzzy qwerty", "ask_pas"))
+    assert messages[0]["response"] == "utter_no_sure_answer"
+    assert messages[1]["custom"]["borgerbot"]["clarification"] is True
+
+
+def test_missing_index_is_a_clarification_not_a_crash(settings: Settings) -> None:
+    messages, _ = run(ActionAnswerFromGuides(), tracker("hvad koster et pas", "ask_pas"))
+    assert messages[0]["response"] == "utter_no_sure_answer"
+
+
+@pytest.mark.parametrize(
+    ("intent", "response"),
+    [
+        ("out_of_scope", "utter_out_of_scope"),
+        ("request_human", "utter_handover_requested"),
+        ("deny", "utter_handover_not_helpful"),
+    ],
+)
+def test_escalation_names_ddh_and_the_municipality(settings: Settings, intent: str, response: str) -> None:
+    messages, _ = run(ActionEscalateToDdh(), tracker("noget", intent, municipality="hoeje-taastrup"))
+    text, payload = messages
+    assert text["response"] == response
+    assert text["ddh_phone"] == "70 20 00 00"
+    assert text["municipality_name"] == "Høje-Taastrup Kommune"
+    assert payload["custom"]["borgerbot"]["escalated"] is True
+    assert payload["custom"]["borgerbot"]["reason"] == escalation_reason(intent)
+
+
+def test_opening_hours_come_from_the_data_files(settings: Settings) -> None:
+    messages, _ = run(ActionOpeningHours(), tracker("hvornår har i åbent", "ask_aabningstider"))
+    by_response = {m.get("response"): m for m in messages}
+    hours = by_response["utter_opening_hours"]
+    assert hours["municipality_name"] == "Kalundborg Kommune"
+    assert hours["borgerservice_hours"].startswith("mandag:")
+    ddh_hours = by_response["utter_ddh_hours"]["ddh_hours"]
+    assert "mandag: 08.00–20.00" in ddh_hours and "lørdag: lukket" in ddh_hours and "søndag: 16.00–20.00" in ddh_hours
+    payload = messages[1]["custom"]["borgerbot"]
+    assert payload["source"]["title"] == "Åbningstider for Kalundborg Kommune"

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from kb.schema import TOPICS, GuideFormatError, parse_guide
+from kb.store import FileGuideStore
+from tests.conftest import make_guide
+
+VALID = """---
+id: pas-test
+title: Test
+topic: pas
+scope: national
+questions: [a, b, c]
+links: [{title: borger.dk, url: "https://www.borger.dk/"}]
+sources: ["https://www.borger.dk/"]
+last_reviewed: 2026-11-01
+owner: test
+---
+Kort svar her. Anden sætning.
+
+## Detaljer
+Mere.
+"""
+
+
+def test_parses_valid_guide_and_its_short_answer() -> None:
+    guide = parse_guide(VALID)
+    assert guide.id == "pas-test"
+    assert guide.short_answer == "Kort svar her. Anden sætning."
+
+
+def test_missing_front_matter_is_reported() -> None:
+    with pytest.raises(GuideFormatError, match="front matter"):
+        parse_guide("Bare tekst")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("topic: pas", "topic: skat", "topic"),
+        ("questions: [a, b, c]", "questions: [a]", "questions"),
+        ("last_reviewed: 2026-11-01", "last_reviewed: igår", "last_reviewed"),
+        ("Kort svar her. Anden sætning.", "# Overskrift først", "body"),
+    ],
+)
+def test_schema_errors_name_the_field(old: str, new: str, field: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        parse_guide(VALID.replace(old, new))
+    assert field in str(error.value)
+
+
+def test_content_hash_changes_with_content() -> None:
+    assert make_guide("a").content_hash == make_guide("a").content_hash
+    assert make_guide("a").content_hash != make_guide("a", answer="Andet svar.").content_hash
+
+
+def test_file_store_rejects_id_that_differs_from_file_name(tmp_path: Path) -> None:
+    (tmp_path / "andet-navn.md").write_text(VALID, encoding="utf-8")
+    with pytest.raises(ValueError, match="does not match"):
+        FileGuideStore(tmp_path).list_guides()
+
+
+def test_shipped_guides_are_valid_and_cover_every_topic() -> None:
+    guides = FileGuideStore(Path("kb/guides")).list_guides()
+    assert {g.topic for g in guides} == set(TOPICS)
+    for guide in guides:
+        assert len(guide.short_answer.split(". ")) <= 4, guide.id
