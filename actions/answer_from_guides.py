@@ -34,10 +34,10 @@ class ActionAnswerFromGuides(Action):
             hits = []
 
         best = hits[0] if hits else None
-        if best is None or best.score < get_settings().min_answer_score:
+        if best is None or best.confidence < get_settings().min_answer_confidence:
             logger.info(
                 "actions.answer.below_bar",
-                extra={"topic": topic, "score": best.score if best else None, "sender": tracker.sender_id},
+                extra={"topic": topic, "confidence": best.confidence if best else None, "sender": tracker.sender_id},
             )
             dispatcher.utter_message(
                 response="utter_no_sure_answer",
@@ -49,7 +49,12 @@ class ActionAnswerFromGuides(Action):
 
         logger.info(
             "actions.answer.guide",
-            extra={"guide_id": best.guide_id, "score": best.score, "topic": best.topic, "sender": tracker.sender_id},
+            extra={
+                "guide_id": best.guide_id,
+                "confidence": best.confidence,
+                "topic": best.topic,
+                "sender": tracker.sender_id,
+            },
         )
         dispatcher.utter_message(text=best.short_answer)
         dispatcher.utter_message(
@@ -61,6 +66,7 @@ class ActionAnswerFromGuides(Action):
                     "topic": best.topic,
                     "last_reviewed": best.last_reviewed,
                     "score": best.score,
+                    "confidence": best.confidence,
                     "url": best.sources[0] if best.sources else None,
                 },
             )

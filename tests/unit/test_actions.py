@@ -13,8 +13,7 @@ from actions.answer_from_guides import ActionAnswerFromGuides
 from actions.escalate import ActionEscalateToDdh, escalation_reason
 from actions.opening_hours import ActionOpeningHours
 from bot.settings import Settings
-from kb.index import build_index
-from kb.store import FileGuideStore
+from kb.prepare import ensure_index
 
 
 def tracker(text: str, intent: str, municipality: str = "kalundborg", slots: dict[str, Any] | None = None) -> Tracker:
@@ -45,7 +44,7 @@ def run(action: Any, track: Tracker) -> tuple[list[dict[str, Any]], list[dict[st
 
 @pytest.fixture
 def indexed(settings: Settings) -> Settings:
-    build_index(FileGuideStore(settings.kb_dir / "guides"), settings.index_dir)
+    ensure_index(settings)
     return settings
 
 

@@ -1,0 +1,87 @@
+"""Calibrated confidence that a search hit is the right guide for the question.
+
+Raw scores do not mean the same across queries (an RRF score is only a rank, a
+cosine drifts with query length), so a small logistic model turns the evidence
+of a hit into a probability. It is fitted on the calibration split of the
+labelled questions (``make calibrate``) and stored in ``kb/calibration.json``;
+the dialogue compares that probability with one threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
+FEATURES = ("dense", "dense_margin", "lexical_share", "log_lexical", "agree")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the rankers say about one hit."""
+
+    dense: float
+    dense_margin: float
+    lexical: float
+    lexical_share: float
+    agree: bool
+
+    def features(self) -> tuple[float, ...]:
+        return (self.dense, self.dense_margin, self.lexical_share, math.log1p(self.lexical), float(self.agree))
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """p = sigmoid(bias + Σ weight·feature), over ``FEATURES``."""
+
+    weights: tuple[float, ...]
+    bias: float
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+# Before any fit: dense cosine carries the signal (e5 cosines of a right match sit
+# around 0.85+), agreement between the rankers adds to it. Replaced by `make calibrate`.
+_UNFITTED = LogisticModel(weights=(30.0, 10.0, 0.5, 0.3, 1.0), bias=-26.0)
+
+
+@dataclass
+class Calibration:
+    """One logistic model per search mode (hybrid, dense, lexical)."""
+
+    models: dict[str, LogisticModel] = field(default_factory=dict)
+
+    def confidence(self, evidence: Evidence, mode: str = "hybrid") -> float:
+        return self.models.get(mode, _UNFITTED).probability(evidence.features())
+
+    def save(self, path: Path = CALIBRATION_FILE) -> None:
+        data = {mode: {"weights": list(m.weights), "bias": m.bias} for mode, m in sorted(self.models.items())}
+        path.write_text(json.dumps({"features": list(FEATURES), "models": data}, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
+        """The stored calibration, or the unfitted default when there is none yet."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        if tuple(data.get("features", ())) != FEATURES:
+            raise ValueError(f"{path} was fitted on other features; run 'make calibrate'")
+        return cls(
+            {mode: LogisticModel(tuple(m["weights"]), float(m["bias"])) for mode, m in data["models"].items()}
+        )
+
+
+def fit_logistic(rows: Sequence[Evidence], correct: Sequence[bool]) -> LogisticModel:
+    """Fit p(correct | evidence) with L2-regularised logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=1000)
+    model.fit([r.features() for r in rows], [int(c) for c in correct])
+    return LogisticModel(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]))
+
