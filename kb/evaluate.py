@@ -1,0 +1,144 @@
+"""``make eval-kb``: retrieval quality on the labelled dev set, dense vs lexical vs hybrid.
+
+The dev set (``kb/eval/dev.yml``) holds citizens' questions labelled with the guide
+that answers them, and out-of-scope questions that no guide answers. Confidence is
+calibrated with k-fold cross-validation: every figure printed is scored by a model
+that did not see that question. ``--save`` then stores the fit on all questions.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.confidence import Calibration, Evidence, LogisticModel, fit_logistic
+from kb.search import GuideSearch, Mode
+
+DEV_SET = Path(__file__).resolve().parent / "eval" / "dev.yml"
+MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    guide: str | None  # None: out of scope, no guide answers it
+    topic: str | None
+    municipality: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: Question
+    ranked: list[str]  # guide ids, best first
+    evidence: Evidence | None  # of the top hit
+
+    @property
+    def correct(self) -> bool:
+        return self.question.guide is not None and bool(self.ranked) and self.ranked[0] == self.question.guide
+
+
+def load_dev_set(path: Path = DEV_SET, topics: dict[str, str] | None = None) -> list[Question]:
+    """The labelled questions; ``topics`` maps guide id to topic."""
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    topics = topics or {}
+    questions = [
+        Question(item["q"], item["guide"], topics.get(item["guide"]), item.get("municipality", "kalundborg"))
+        for item in data.get("in_scope", [])
+    ]
+    questions += [
+        Question(item["q"], None, None, item.get("municipality", "kalundborg")) for item in data.get("out_of_scope", [])
+    ]
+    return questions
+
+
+def run_mode(search: GuideSearch, questions: Sequence[Question], mode: Mode) -> list[Outcome]:
+    outcomes = []
+    for question in questions:
+        hits = search.search(question.text, municipality=question.municipality, k=5, mode=mode)
+        outcomes.append(Outcome(question, [h.guide_id for h in hits], hits[0].evidence if hits else None))
+    return outcomes
+
+
+def cross_validated_confidence(outcomes: Sequence[Outcome], folds: int = FOLDS, seed: int = 7) -> list[float]:
+    """Out-of-fold probability that each top hit is right."""
+    order = list(range(len(outcomes)))
+    random.Random(seed).shuffle(order)
+    confidence = [0.0] * len(outcomes)
+    for fold in range(folds):
+        held_out = set(order[fold::folds])
+        train = [o for i, o in enumerate(outcomes) if i not in held_out and o.evidence is not None]
+        model = fit_logistic([o.evidence for o in train if o.evidence], [o.correct for o in train])
+        for i in held_out:
+            evidence = outcomes[i].evidence
+            confidence[i] = model.probability(evidence.features()) if evidence else 0.0
+    return confidence
+
+
+def fit_all(outcomes: Sequence[Outcome]) -> LogisticModel:
+    rows = [o for o in outcomes if o.evidence is not None]
+    return fit_logistic([o.evidence for o in rows if o.evidence], [o.correct for o in rows])
+
+
+@dataclass(frozen=True)
+class Scores:
+    hit1: float
+    hit3: float
+    mrr: float
+    count: int
+
+
+def ranking_scores(outcomes: Sequence[Outcome]) -> dict[str, Scores]:
+    """hit@1, hit@3 and MRR of in-scope questions, per topic and overall ("alle")."""
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.question.guide is not None:
+            groups[outcome.question.topic or "?"].append(outcome)
+            groups["alle"].append(outcome)
+    result = {}
+    for topic, group in sorted(groups.items()):
+        ranks = [o.ranked.index(o.question.guide) + 1 if o.question.guide in o.ranked else 0 for o in group]
+        result[topic] = Scores(
+            hit1=sum(r == 1 for r in ranks) / len(ranks),
+            hit3=sum(1 <= r <= 3 for r in ranks) / len(ranks),
+            mrr=sum(1 / r for r in ranks if r) / len(ranks),
+            count=len(ranks),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Gate:
+    threshold: float
+    in_scope_kept: float
+    out_of_scope_rejected: float
+    wrong_answer_rate: float  # share of kept in-scope answers whose guide is wrong
+
+
+def gate_at(outcomes: Sequence[Outcome], confidence: Sequence[float], threshold: float) -> Gate:
+    in_scope = [(o, c) for o, c in zip(outcomes, confidence, strict=True) if o.question.guide is not None]
+    out_scope = [c for o, c in zip(outcomes, confidence, strict=True) if o.question.guide is None]
+    kept = [o for o, c in in_scope if c >= threshold]
+    return Gate(
+        threshold=threshold,
+        in_scope_kept=len(kept) / max(1, len(in_scope)),
+        out_of_scope_rejected=sum(c < threshold for c in out_scope) / max(1, len(out_scope)),
+        wrong_answer_rate=sum(not o.correct for o in kept) / max(1, len(kept)),
+    )
+
+
+def choose_threshold(outcomes: Sequence[Outcome], confidence: Sequence[float]) -> Gate:
+    """The threshold that rejects the most out-of-scope questions while keeping ≥ 95 % of in-scope ones."""
+    candidates = [gate_at(outcomes, confidence, t / 100) for t in range(1, 100)]
+    acceptable = [g for g in candidates if g.in_scope_kept >= 0.95] or candidates[:1]
+    return max(acceptable, key=lambda g: (g.out_of_scope_rejected, g.threshold))
+
+
+def calibration_from(fits: dict[str, LogisticModel]) -> Calibration:
+    return Calibration(dict(fits))
