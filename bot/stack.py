@@ -76,8 +76,8 @@ class Stack:
             ProcessSpec(
                 name="actions",
                 label="The action server",
-                argv=[sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(settings.action_port)],
-                env={**env, "SANIC_HOST": "127.0.0.1"},
+                argv=[sys.executable, "-m", "actions.server", "--port", str(settings.action_port)],
+                env=env,
                 health_url=f"{settings.action_server_url}/health",
                 port=settings.action_port,
                 log_path=logs / "actions.log",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+from collections.abc import Callable
 from datetime import date
 
 from bot.logging_setup import configure_logging
@@ -32,13 +34,57 @@ def _check(settings: Settings) -> int:
     return 1 if problems else 0
 
 
-COMMANDS = {"build": _build, "check": _check}
+def _evaluate(settings: Settings, save: bool) -> int:
+    """Print dense, lexical and hybrid retrieval figures; with save, store the calibration."""
+    from kb.confidence import Calibration
+    from kb.embedder import default_embedder
+    from kb.evaluate import evaluate, load_dev_set
+    from kb.prepare import ensure_index
+    from kb.search import GuideSearch
+    from kb.store import FileGuideStore
+
+    ensure_index(settings)
+    topics = {g.id: g.topic for g in FileGuideStore(settings.kb_dir / "guides").list_guides()}
+    search = GuideSearch(settings.index_dir, default_embedder(settings.embedding_model_path))
+    report, fits = evaluate(search, load_dev_set(topics=topics))
+    sys.stdout.write(report + "\n")
+    if save:
+        Calibration(fits).save()
+        sys.stdout.write("calibration saved to kb/calibration.json\n")
+    return 0
+
+
+def _bench(settings: Settings) -> int:
+    """Print index build times and query latency on the shipped and a synthetic 20,000-chunk corpus."""
+    from kb.bench import QUERIES, SYNTHETIC_CHUNKS, run_bench
+    from kb.embedder import default_embedder
+    from kb.embedding.convert import ensure_model
+    from kb.evaluate import load_dev_set
+    from kb.store import FileGuideStore
+
+    ensure_model(settings.embedding_model_path)
+    guides = FileGuideStore(settings.kb_dir / "guides").list_guides()
+    queries = [q.text for q in load_dev_set()][:QUERIES]
+    embedder = default_embedder(settings.embedding_model_path)
+    sys.stdout.write(run_bench(guides, embedder, queries, SYNTHETIC_CHUNKS) + "\n")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Settings], int]] = {
+    "bench": _bench,
+    "build": _build,
+    "check": _check,
+    "eval": functools.partial(_evaluate, save=False),
+    "calibrate": functools.partial(_evaluate, save=True),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kb", description="Borgerbot guide tools.")
     parser.add_argument(
-        "command", choices=sorted(COMMANDS), help="build: make the guide index current; check: validate the guides"
+        "command",
+        choices=sorted(COMMANDS),
+        help="build the index, check the guides, eval retrieval, calibrate confidence, bench",
     )
     args = parser.parse_args(argv)
     settings = get_settings()

