@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from bot.settings import get_settings
-from kb.confidence import Calibration
-from kb.embedder import default_embedder
 from kb.municipalities import Hotline, Municipality, load_hotline, load_municipalities
+from kb.prepare import default_search
 from kb.search import GuideSearch
 
 INTENT_TOPICS = {
@@ -21,11 +19,9 @@ INTENT_TOPICS = {
 }
 
 
-@lru_cache(maxsize=1)
 def guide_search() -> GuideSearch:
     """One search object per action server; it follows index swaps by itself."""
-    settings = get_settings()
-    return GuideSearch(settings.index_dir, default_embedder(settings.embedding_model_path), Calibration.load())
+    return default_search()
 
 
 def municipality_for(tracker: Tracker) -> Municipality:

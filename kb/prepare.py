@@ -1,10 +1,14 @@
-"""Make the guide index current: convert the embedding model if missing, then index what changed."""
+"""The configured guide index: make it current (model converted, changes indexed) and search it."""
 
 from __future__ import annotations
 
-from bot.settings import Settings
+from functools import lru_cache
+
+from bot.settings import Settings, get_settings
+from kb.confidence import Calibration
 from kb.embedder import default_embedder
 from kb.index import BuildResult, build_index
+from kb.search import GuideSearch
 from kb.store import FileGuideStore
 
 
@@ -15,3 +19,10 @@ def ensure_index(settings: Settings) -> BuildResult:
     ensure_model(settings.embedding_model_path)
     embedder = default_embedder(settings.embedding_model_path)
     return build_index(FileGuideStore(settings.kb_dir / "guides"), settings.index_dir, embedder)
+
+
+@lru_cache(maxsize=1)
+def default_search() -> GuideSearch:
+    """The running system's search: configured index folder, model and calibration (one per process)."""
+    settings = get_settings()
+    return GuideSearch(settings.index_dir, default_embedder(settings.embedding_model_path), Calibration.load())

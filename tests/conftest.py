@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from actions import context
 from bot.settings import Settings, get_settings
 from kb.municipalities import load_hotline, load_municipalities
+from kb.prepare import default_search
 from kb.schema import Guide
 
 
@@ -36,8 +36,8 @@ def make_guide(guide_id: str, topic: str = "pas", scope: str = "national", answe
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Settings whose var/ folder is a fresh temporary folder, also for get_settings()."""
     monkeypatch.setenv("BORGERBOT_VAR_DIR", str(tmp_path / "var"))
-    for cache in (get_settings, context.guide_search, load_municipalities, load_hotline):
+    for cache in (get_settings, default_search, load_municipalities, load_hotline):
         cache.cache_clear()
     yield get_settings()
-    for cache in (get_settings, context.guide_search, load_municipalities, load_hotline):
+    for cache in (get_settings, default_search, load_municipalities, load_hotline):
         cache.cache_clear()
