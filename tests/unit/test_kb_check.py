@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from kb.check import DUPLICATE_SIMILARITY, check_all, check_data_files, check_guide_files, count_sentences, similar_pairs
+from kb.check import (
+    DUPLICATE_SIMILARITY,
+    check_all,
+    check_data_files,
+    check_guide_files,
+    count_sentences,
+    similar_pairs,
+)
 from kb.embedder import default_embedder
 from kb.store import FileGuideStore
 from tests.unit.test_kb_schema import VALID
@@ -103,10 +110,16 @@ def test_a_guide_asked_again_in_other_words_is_flagged(embedder) -> None:  # typ
     copy = original.model_copy(
         update={
             "id": "pas-pris-igen",
-            "questions": ["hvad koster det at få et pas", "prisen for et nyt pas", "hvor meget skal jeg betale for pas"],
+            "questions": [
+                "hvad koster det at få et pas",
+                "prisen for et nyt pas",
+                "hvor meget skal jeg betale for pas",
+            ],
         }
     )
-    assert [(a, b) for a, b, _ in similar_pairs([original, copy], embedder, DUPLICATE_SIMILARITY)] == [("pas-pris", "pas-pris-igen")]
+    assert [(a, b) for a, b, _ in similar_pairs([original, copy], embedder, DUPLICATE_SIMILARITY)] == [
+        ("pas-pris", "pas-pris-igen")
+    ]
 
 
 def test_the_shipped_knowledge_base_is_clean(embedder) -> None:  # type: ignore[no-untyped-def]
