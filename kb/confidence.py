@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
-FEATURES = ("dense", "dense_margin", "lexical_share", "log_lexical", "agree")
+FEATURES = ("dense", "dense_margin", "lexical_share", "log_lexical", "char_share", "first_votes")
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,18 @@ class Evidence:
     dense_margin: float
     lexical: float
     lexical_share: float
-    agree: bool
+    char_share: float
+    first_votes: int  # how many rankers put this guide first
 
     def features(self) -> tuple[float, ...]:
-        return (self.dense, self.dense_margin, self.lexical_share, math.log1p(self.lexical), float(self.agree))
+        return (
+            self.dense,
+            self.dense_margin,
+            self.lexical_share,
+            math.log1p(self.lexical),
+            self.char_share,
+            float(self.first_votes),
+        )
 
 
 @dataclass(frozen=True)
@@ -46,8 +54,8 @@ class LogisticModel:
 
 
 # Before any fit: dense cosine carries the signal (e5 cosines of a right match sit
-# around 0.85+), agreement between the rankers adds to it. Replaced by `make calibrate`.
-_UNFITTED = LogisticModel(weights=(30.0, 10.0, 0.5, 0.3, 1.0), bias=-26.0)
+# around 0.9+), agreement between the rankers adds to it. Replaced by `make calibrate`.
+_UNFITTED = LogisticModel(weights=(30.0, 10.0, 0.5, 0.3, 0.5, 1.0), bias=-28.0)
 
 
 @dataclass

@@ -31,13 +31,13 @@ import numpy as np
 
 from kb.chunks import Chunk, guide_chunks
 from kb.embedder import Embedder
-from kb.normalize import tokenize
+from kb.normalize import char_ngrams, tokenize
 from kb.schema import Guide
 from kb.store import GuideStore
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT = "borgerbot-hybrid-2"
+INDEX_FORMAT = "borgerbot-hybrid-3"
 VECTORS_FILE = "vectors.faiss"
 
 
@@ -71,6 +71,7 @@ def guide_record(guide: Guide) -> dict[str, Any]:
         "sources": [str(url) for url in guide.sources],
         "last_reviewed": guide.last_reviewed.isoformat(),
         "tokens": tokenize(guide.search_text()),
+        "char_ngrams": char_ngrams(guide.search_text()),
     }
 
 

@@ -36,3 +36,27 @@ def tokenize(text: str) -> list[str]:
     """Normalised, stemmed content tokens of a text."""
     words = [w for w in _TOKEN.findall(normalize(text)) if w not in STOPWORDS]
     return list(_stemmer().stemWords(words))
+
+
+_ASCII_SPELLINGS = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
+
+
+def restore_danish_letters(text: str) -> str:
+    """Guess å, æ and ø back from citizens' ASCII spellings ("aabningstider" → "åbningstider").
+
+    Only for a second query embedding beside the original: a wrong guess costs nothing
+    because the better-matching of the two is used.
+    """
+    text = normalize(text)
+    for ascii_spelling, letter in _ASCII_SPELLINGS:
+        text = text.replace(ascii_spelling, letter)
+    return text
+
+
+def char_ngrams(text: str, n: int = 4) -> list[str]:
+    """Character n-grams of each normalised word, padded with spaces: robust to typos and compounds."""
+    grams: list[str] = []
+    for word in normalize(text).split():
+        padded = f" {word} "
+        grams += [padded[i : i + n] for i in range(max(1, len(padded) - n + 1))]
+    return grams

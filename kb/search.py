@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import threading
 from dataclasses import dataclass, field
@@ -23,12 +24,13 @@ import numpy as np
 from kb.confidence import Calibration, Evidence
 from kb.embedder import Embedder
 from kb.index import INDEX_FORMAT, VECTORS_FILE
-from kb.normalize import tokenize
+from kb.normalize import char_ngrams, restore_danish_letters, tokenize
 
 logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60
+POOL_TEMPERATURE = 0.02
 # How deep each ranker looks before fusion; the corpus is small, depth is cheap.
 DENSE_DEPTH = 256
 
@@ -58,7 +60,7 @@ class SearchHit:
 
 
 class _LoadedIndex:
-    """One published build in memory: vectors, chunk map, guide records and the lexical ranker."""
+    """One published build in memory: vectors, chunk map, guide records and the lexical rankers."""
 
     def __init__(self, path: Path, model_id: str) -> None:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
@@ -73,14 +75,30 @@ class _LoadedIndex:
         self.records = [guides[c] for c in self.content_ids]
         position = {content_id: i for i, content_id in enumerate(self.content_ids)}
         self.chunk_guide = {int(i): position[c["guide"]] for i, c in chunks.items()}
-        self.bm25 = bm25s.BM25()
-        # bm25s cannot index an empty document; a placeholder token keeps positions aligned.
-        self.bm25.index([r["tokens"] or ["\x00"] for r in self.records], show_progress=False)
+        self.words = _bm25([r["tokens"] for r in self.records])
+        self.chars = _bm25([r["char_ngrams"] for r in self.records])
+
+
+def _bm25(documents: list[list[str]]) -> bm25s.BM25:
+    ranker = bm25s.BM25()
+    # bm25s cannot index an empty document; a placeholder token keeps positions aligned.
+    ranker.index([tokens or ["\x00"] for tokens in documents], show_progress=False)
+    return ranker
 
 
 def _ranks(scores: dict[int, float]) -> dict[int, int]:
     ordered = sorted(scores, key=lambda i: -scores[i])
     return {guide: rank for rank, guide in enumerate(ordered, start=1)}
+
+
+def pool_chunks(scores: list[float]) -> float:
+    """A guide's dense score from its chunks' cosines: a soft maximum.
+
+    Several chunks of one guide that match (a question and a section, say) count a
+    little more than one lone match, which the plain maximum cannot tell apart.
+    """
+    top = max(scores)
+    return top + POOL_TEMPERATURE * math.log(sum(math.exp((s - top) / POOL_TEMPERATURE) for s in scores))
 
 
 class GuideSearch:
@@ -108,23 +126,30 @@ class GuideSearch:
             return self._index
 
     def _dense(self, index: _LoadedIndex, query: str, allowed: set[int]) -> dict[int, float]:
-        """Best chunk cosine per allowed guide."""
+        """Pooled chunk cosines per allowed guide; the query as typed and with å, æ, ø restored."""
         if index.vectors.ntotal == 0:
             return {}
-        vector = self.embedder.embed_queries([query])
-        scores, ids = index.vectors.search(vector, min(DENSE_DEPTH, index.vectors.ntotal))
-        best: dict[int, float] = {}
-        for score, chunk in zip(scores[0], ids[0], strict=True):
-            guide = index.chunk_guide.get(int(chunk))
-            if guide is not None and guide in allowed and float(score) > best.get(guide, -1.0):
-                best[guide] = float(score)
-        return best
+        variants = list(dict.fromkeys([query, restore_danish_letters(query)]))
+        scores, ids = index.vectors.search(
+            self.embedder.embed_queries(variants), min(DENSE_DEPTH, index.vectors.ntotal)
+        )
+        best_per_chunk: dict[int, float] = {}
+        for row_scores, row_ids in zip(scores, ids, strict=True):
+            for score, chunk in zip(row_scores, row_ids, strict=True):
+                if chunk >= 0 and float(score) > best_per_chunk.get(int(chunk), -1.0):
+                    best_per_chunk[int(chunk)] = float(score)
+        per_guide: dict[int, list[float]] = {}
+        for chunk, score in best_per_chunk.items():
+            guide = index.chunk_guide.get(chunk)
+            if guide is not None and guide in allowed:
+                per_guide.setdefault(guide, []).append(score)
+        return {guide: pool_chunks(chunk_scores) for guide, chunk_scores in per_guide.items()}
 
-    def _lexical(self, index: _LoadedIndex, query: str, allowed: set[int]) -> dict[int, float]:
-        tokens = tokenize(query)
+    @staticmethod
+    def _lexical(ranker: bm25s.BM25, tokens: list[str], allowed: set[int]) -> dict[int, float]:
         if not tokens:
             return {}
-        scores = np.asarray(index.bm25.get_scores(tokens), dtype=float)
+        scores = np.asarray(ranker.get_scores(tokens), dtype=float)
         return {i: float(scores[i]) for i in allowed if scores[i] > 0}
 
     def search(
@@ -140,14 +165,15 @@ class GuideSearch:
         if not query.strip() or not allowed:
             return []
         dense = self._dense(index, query, allowed) if mode != "lexical" else {}
-        lexical = self._lexical(index, query, allowed) if mode != "dense" else {}
-        dense_ranks, lexical_ranks = _ranks(dense), _ranks(lexical)
+        words = self._lexical(index.words, tokenize(query), allowed) if mode != "dense" else {}
+        chars = self._lexical(index.chars, char_ngrams(query), allowed) if mode != "dense" else {}
+        rankings = [_ranks(scores) for scores in (dense, words, chars)]
         fused = {
-            guide: sum(1.0 / (RRF_K + ranks[guide]) for ranks in (dense_ranks, lexical_ranks) if guide in ranks)
-            for guide in dense_ranks.keys() | lexical_ranks.keys()
+            guide: sum(1.0 / (RRF_K + ranks[guide]) for ranks in rankings if guide in ranks)
+            for guide in set().union(*rankings)
         }
         ordered = sorted(fused, key=lambda g: (-fused[g], index.content_ids[g]))[:k]
-        top_lexical = max(lexical.values(), default=0.0)
+        top_words, top_chars = max(words.values(), default=0.0), max(chars.values(), default=0.0)
         top_two = sorted(dense.items(), key=lambda item: -item[1])[:2]
         hits = []
         for guide in ordered:
@@ -155,9 +181,10 @@ class GuideSearch:
             evidence = Evidence(
                 dense=dense.get(guide, 0.0),
                 dense_margin=dense.get(guide, 0.0) - best_other,
-                lexical=lexical.get(guide, 0.0),
-                lexical_share=lexical.get(guide, 0.0) / top_lexical if top_lexical else 0.0,
-                agree=dense_ranks.get(guide) == 1 and lexical_ranks.get(guide) == 1,
+                lexical=words.get(guide, 0.0),
+                lexical_share=words.get(guide, 0.0) / top_words if top_words else 0.0,
+                char_share=chars.get(guide, 0.0) / top_chars if top_chars else 0.0,
+                first_votes=sum(ranks.get(guide) == 1 for ranks in rankings),
             )
             record = index.records[guide]
             hits.append(
