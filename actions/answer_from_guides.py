@@ -9,8 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import INTENT_TOPICS, borgerbot_payload, guide_search, municipality_for
-from bot.settings import get_settings
+from actions.context import INTENT_TOPICS, answer_threshold, borgerbot_payload, guide_search, municipality_for
 from kb.search import IndexUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ class ActionAnswerFromGuides(Action):
             hits = []
 
         best = hits[0] if hits else None
-        if best is None or best.confidence < get_settings().min_answer_confidence:
+        if best is None or best.confidence < answer_threshold():
             logger.info(
                 "actions.answer.below_bar",
                 extra={"topic": topic, "confidence": best.confidence if best else None, "sender": tracker.sender_id},

@@ -24,6 +24,12 @@ def guide_search() -> GuideSearch:
     return default_search()
 
 
+def answer_threshold() -> float:
+    """The configured answer bar, else the one chosen by `make calibrate`."""
+    configured = get_settings().min_answer_confidence
+    return configured if configured is not None else guide_search().calibration.threshold()
+
+
 def municipality_for(tracker: Tracker) -> Municipality:
     """The municipality whose website the citizen is on (sent by the gateway)."""
     settings = get_settings()

@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     startup_timeout_seconds: float = Field(default=240.0, gt=0)
     max_message_chars: int = Field(default=2000, gt=0)
     default_municipality: str = "kalundborg"
-    # Lowest calibrated confidence (0–1) that a guide is right for the bot to answer from it.
-    min_answer_confidence: float = Field(default=0.5, ge=0, le=1)
+    # Lowest calibrated confidence (0–1) the bot answers from; None: the threshold `make calibrate` chose.
+    min_answer_confidence: float | None = Field(default=None, ge=0, le=1)
 
     @model_validator(mode="after")
     def _production_needs_database(self) -> Settings:

@@ -36,7 +36,6 @@ def _check(settings: Settings) -> int:
 
 def _evaluate(settings: Settings, save: bool) -> int:
     """Print dense, lexical and hybrid retrieval figures; with save, store the calibration."""
-    from kb.confidence import Calibration
     from kb.embedder import default_embedder
     from kb.evaluate import evaluate, load_dev_set
     from kb.prepare import ensure_index
@@ -46,10 +45,10 @@ def _evaluate(settings: Settings, save: bool) -> int:
     ensure_index(settings)
     topics = {g.id: g.topic for g in FileGuideStore(settings.kb_dir / "guides").list_guides()}
     search = GuideSearch(settings.index_dir, default_embedder(settings.embedding_model_path))
-    report, fits = evaluate(search, load_dev_set(topics=topics))
+    report, calibration = evaluate(search, load_dev_set(topics=topics))
     sys.stdout.write(report + "\n")
     if save:
-        Calibration(fits).save()
+        calibration.save()
         sys.stdout.write("calibration saved to kb/calibration.json\n")
     return 0
 

@@ -58,18 +58,28 @@ class LogisticModel:
 _UNFITTED = LogisticModel(weights=(30.0, 10.0, 0.5, 0.3, 0.5, 1.0), bias=-28.0)
 
 
+# Used until `make calibrate` has stored a threshold chosen on the dev set.
+DEFAULT_THRESHOLD = 0.5
+
+
 @dataclass
 class Calibration:
-    """One logistic model per search mode (hybrid, dense, lexical)."""
+    """One logistic model per search mode (hybrid, dense, lexical), and the chosen answer threshold."""
 
     models: dict[str, LogisticModel] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)
 
     def confidence(self, evidence: Evidence, mode: str = "hybrid") -> float:
         return self.models.get(mode, _UNFITTED).probability(evidence.features())
 
+    def threshold(self, mode: str = "hybrid") -> float:
+        """The lowest confidence the bot answers from: at most 5 % of in-scope questions fall below it."""
+        return self.thresholds.get(mode, DEFAULT_THRESHOLD)
+
     def save(self, path: Path = CALIBRATION_FILE) -> None:
         data = {mode: {"weights": list(m.weights), "bias": m.bias} for mode, m in sorted(self.models.items())}
-        path.write_text(json.dumps({"features": list(FEATURES), "models": data}, indent=2) + "\n", encoding="utf-8")
+        payload = {"features": list(FEATURES), "models": data, "thresholds": dict(sorted(self.thresholds.items()))}
+        path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
@@ -81,7 +91,8 @@ class Calibration:
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError(f"{path} was fitted on other features; run 'make calibrate'")
         return cls(
-            {mode: LogisticModel(tuple(m["weights"]), float(m["bias"])) for mode, m in data["models"].items()}
+            {mode: LogisticModel(tuple(m["weights"]), float(m["bias"])) for mode, m in data["models"].items()},
+            {mode: float(t) for mode, t in data.get("thresholds", {}).items()},
         )
 
 

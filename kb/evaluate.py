@@ -140,12 +140,8 @@ def choose_threshold(outcomes: Sequence[Outcome], confidence: Sequence[float]) -
     return max(acceptable, key=lambda g: (g.out_of_scope_rejected, g.threshold))
 
 
-def calibration_from(fits: dict[str, LogisticModel]) -> Calibration:
-    return Calibration(dict(fits))
-
-
-def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, dict[str, LogisticModel]]:
-    """The printed report for all three modes, and each mode's calibration fitted on all questions."""
+def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, Calibration]:
+    """The printed report for all three modes, and the calibration fitted on all questions."""
     lines = [f"Dev set: {sum(q.guide is not None for q in questions)} in scope, "
              f"{sum(q.guide is None for q in questions)} out of scope (confidence cross-validated, {FOLDS} folds)"]
     fits: dict[str, LogisticModel] = {}
@@ -173,4 +169,5 @@ def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, d
             f"{mode:<10}{g.threshold:>10.2f}{g.in_scope_kept:>15.3f}{g.out_of_scope_rejected:>14.3f}"
             f"{g.wrong_answer_rate:>15.3f}"
         )
-    return "\n".join(lines), fits
+    thresholds = {mode: gate.threshold for mode, gate in gates.items()}
+    return "\n".join(lines), Calibration(fits, thresholds)

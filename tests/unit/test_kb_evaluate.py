@@ -1,0 +1,64 @@
+"""Retrieval metrics, the answer gate and the stored calibration (pure helpers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.confidence import DEFAULT_THRESHOLD, Calibration, Evidence, LogisticModel, fit_logistic
+from kb.evaluate import Outcome, Question, choose_threshold, gate_at, load_dev_set, ranking_scores
+
+
+def outcome(guide: str | None, ranked: list[str], dense: float = 0.9) -> Outcome:
+    question = Question("spørgsmål", guide, "pas" if guide else None, "kalundborg")
+    evidence = Evidence(dense=dense, dense_margin=0.0, lexical=1.0, lexical_share=1.0, char_share=1.0, first_votes=1)
+    return Outcome(question, ranked, evidence)
+
+
+def test_ranking_scores_per_topic_and_overall() -> None:
+    outcomes = [outcome("a", ["a", "b"]), outcome("b", ["a", "b"]), outcome("c", ["x", "y", "z"]), outcome(None, ["a"])]
+    scores = ranking_scores(outcomes)
+    assert scores["alle"].count == 3
+    assert scores["pas"].hit1 == pytest.approx(1 / 3)
+    assert scores["pas"].hit3 == pytest.approx(2 / 3)
+    assert scores["pas"].mrr == pytest.approx((1 + 0.5 + 0) / 3)
+
+
+def test_gate_counts_kept_rejected_and_wrong() -> None:
+    outcomes = [outcome("a", ["a"]), outcome("b", ["a"]), outcome(None, ["a"]), outcome(None, ["b"])]
+    gate = gate_at(outcomes, [0.9, 0.8, 0.85, 0.1], threshold=0.5)
+    assert gate.in_scope_kept == 1.0
+    assert gate.out_of_scope_rejected == 0.5
+    assert gate.wrong_answer_rate == 0.5
+
+
+def test_threshold_keeps_95_percent_of_in_scope() -> None:
+    outcomes = [outcome("a", ["a"]) for _ in range(20)] + [outcome(None, ["a"]) for _ in range(10)]
+    confidence = [0.9] * 19 + [0.4] + [0.3] * 5 + [0.95] * 5
+    gate = choose_threshold(outcomes, confidence)
+    assert gate.in_scope_kept >= 0.95
+    assert gate.out_of_scope_rejected == 0.5  # the 0.95s cannot be rejected without losing in-scope answers
+
+
+def test_fitted_confidence_rises_with_evidence() -> None:
+    rows = [Evidence(d, 0.0, 1.0, 1.0, 1.0, 1) for d in (0.80, 0.82, 0.84, 0.93, 0.95, 0.97)]
+    model = fit_logistic(rows, [False, False, False, True, True, True])
+    assert model.probability(rows[0].features()) < model.probability(rows[-1].features())
+
+
+def test_calibration_round_trip_and_default(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    assert Calibration.load(path).threshold() == DEFAULT_THRESHOLD
+    calibration = Calibration({"hybrid": LogisticModel((1.0, 2.0, 3.0, 4.0, 5.0, 6.0), -1.0)}, {"hybrid": 0.3})
+    calibration.save(path)
+    loaded = Calibration.load(path)
+    assert loaded.models == calibration.models and loaded.threshold("hybrid") == 0.3
+
+
+def test_the_shipped_dev_set_is_labelled_with_existing_guides() -> None:
+    guide_ids = {p.stem for p in Path("kb/guides").glob("*.md")}
+    questions = load_dev_set()
+    in_scope = [q for q in questions if q.guide]
+    assert len(in_scope) >= 250 and len(questions) - len(in_scope) >= 60
+    assert {q.guide for q in in_scope} <= guide_ids
