@@ -37,15 +37,11 @@ def main() -> int:
     try:
         stack.start()
         stack.wait_until_healthy()
+        url = settings.gateway_url
         logger.info(
-            "run.ready",
-            extra={
-                "url": f"http://{settings.gateway_host}:{settings.gateway_port}",
-                "docs": f"http://{settings.gateway_host}:{settings.gateway_port}/docs",
-                "seconds": round(time.monotonic() - started, 1),
-                "hint": "Borgerbot is ready. Press Ctrl-C to stop all three processes.",
-            },
+            "run.ready", extra={"url": url, "docs": f"{url}/docs", "seconds": round(time.monotonic() - started, 1)}
         )
+        sys.stderr.write(f"\nBorgerbot is ready: {url}  (API docs: {url}/docs). Press Ctrl-C to stop.\n\n")
         while True:
             stack.raise_if_dead()
             time.sleep(1)
