@@ -44,9 +44,7 @@ def count_sentences(text: str) -> int:
 
 
 def _validation_problems(path: str, error: ValidationError) -> list[Problem]:
-    return [
-        Problem(path, ".".join(str(part) for part in e["loc"]) or "(file)", e["msg"]) for e in error.errors()
-    ]
+    return [Problem(path, ".".join(str(part) for part in e["loc"]) or "(file)", e["msg"]) for e in error.errors()]
 
 
 def check_guide_files(folder: Path, today: date) -> tuple[list[Guide], list[Problem]]:

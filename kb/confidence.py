@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
-FEATURES = ("dense", "dense_margin", "lexical_share", "log_lexical", "char_share", "first_votes")
+FEATURES = ("dense", "dense_margin", "lexical_share", "log_lexical", "char_share", "first_votes", "in_scope")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Evidence:
     lexical_share: float
     char_share: float
     first_votes: int  # how many rankers put this guide first
+    in_scope: float = 0.0  # the scope classifier's squashed logit, -1..1 (kb.scope)
 
     def features(self) -> tuple[float, ...]:
         return (
@@ -38,6 +39,7 @@ class Evidence:
             math.log1p(self.lexical),
             self.char_share,
             float(self.first_votes),
+            self.in_scope,
         )
 
 
@@ -55,7 +57,7 @@ class LogisticModel:
 
 # Before any fit: dense cosine carries the signal (e5 cosines of a right match sit
 # around 0.9+), agreement between the rankers adds to it. Replaced by `make calibrate`.
-_UNFITTED = LogisticModel(weights=(30.0, 10.0, 0.5, 0.3, 0.5, 1.0), bias=-28.0)
+_UNFITTED = LogisticModel(weights=(30.0, 10.0, 0.5, 0.3, 0.5, 1.0, 2.0), bias=-28.0)
 
 
 # Used until `make calibrate` has stored a threshold chosen on the dev set.
@@ -103,4 +105,3 @@ def fit_logistic(rows: Sequence[Evidence], correct: Sequence[bool]) -> LogisticM
     model = LogisticRegression(C=1.0, max_iter=1000)
     model.fit([r.features() for r in rows], [int(c) for c in correct])
     return LogisticModel(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]))
-

@@ -142,8 +142,10 @@ def choose_threshold(outcomes: Sequence[Outcome], confidence: Sequence[float]) -
 
 def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, Calibration]:
     """The printed report for all three modes, and the calibration fitted on all questions."""
-    lines = [f"Dev set: {sum(q.guide is not None for q in questions)} in scope, "
-             f"{sum(q.guide is None for q in questions)} out of scope (confidence cross-validated, {FOLDS} folds)"]
+    lines = [
+        f"Dev set: {sum(q.guide is not None for q in questions)} in scope, "
+        f"{sum(q.guide is None for q in questions)} out of scope (confidence cross-validated, {FOLDS} folds)"
+    ]
     fits: dict[str, LogisticModel] = {}
     gates: dict[str, Gate] = {}
     per_mode: dict[str, dict[str, Scores]] = {}
@@ -157,9 +159,7 @@ def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, C
     lines.append(f"{'topic':<15}{'n':>5}  " + "  ".join(f"{m + ' h@1/h@3/MRR':<27}" for m in MODES))
     for topic in topics:
         count = per_mode["hybrid"][topic].count
-        cells = [
-            f"{s.hit1:.3f} / {s.hit3:.3f} / {s.mrr:.3f}    " for s in (per_mode[m][topic] for m in MODES)
-        ]
+        cells = [f"{s.hit1:.3f} / {s.hit3:.3f} / {s.mrr:.3f}    " for s in (per_mode[m][topic] for m in MODES)]
         lines.append(f"{topic:<15}{count:>5}  " + "  ".join(f"{c:<27}" for c in cells))
     lines.append("")
     lines.append(f"{'mode':<10}{'threshold':>10}{'in-scope kept':>15}{'oos rejected':>14}{'wrong answers':>15}")

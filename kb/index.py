@@ -6,6 +6,7 @@ Layout under the index folder::
     builds/<hash>/vectors.faiss   IndexIDMap2(IndexFlatIP): one vector per chunk, id = chunk hash
     builds/<hash>/chunks.json     chunk id -> guide version (content hash) and kind
     builds/<hash>/guides.json     guide version -> what an answer shows, plus lexical tokens
+    builds/<hash>/scope.json      the in-scope classifier (see kb.scope), when scope examples are given
     current -> builds/<hash>      swapped in one rename when a build is complete
 
 A build whose corpus hash and model match ``current`` is skipped. Otherwise the
@@ -33,12 +34,14 @@ from kb.chunks import Chunk, guide_chunks
 from kb.embedder import Embedder
 from kb.normalize import char_ngrams, tokenize
 from kb.schema import Guide
+from kb.scope import ScopeExamples, ScopeModel, train_scope_model
 from kb.store import GuideStore
 
 logger = logging.getLogger(__name__)
 
 INDEX_FORMAT = "borgerbot-hybrid-3"
 VECTORS_FILE = "vectors.faiss"
+SCOPE_FILE = "scope.json"
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,9 @@ class BuildResult:
     removed_chunks: int = 0
 
 
-def corpus_hash(guides: list[Guide], model_id: str) -> str:
-    """Hash of the corpus and the model: equal exactly when the index would be equal."""
-    digest = hashlib.sha256(f"{INDEX_FORMAT}\0{model_id}".encode())
+def corpus_hash(guides: list[Guide], model_id: str, scope_fingerprint: str = "") -> str:
+    """Hash of the corpus, the model and the scope examples: equal exactly when the index would be equal."""
+    digest = hashlib.sha256(f"{INDEX_FORMAT}\0{model_id}\0{scope_fingerprint}".encode())
     for content_hash in sorted(g.content_hash for g in guides):
         digest.update(content_hash.encode())
     return digest.hexdigest()
@@ -123,10 +126,21 @@ def _embed(embedder: Embedder, chunks: list[Chunk]) -> np.ndarray:
     return vectors
 
 
-def build_index(store: GuideStore, index_dir: Path, embedder: Embedder) -> BuildResult:
-    """Publish an index of the store's guides, unless an identical one is current."""
+def _scope_model(index_dir: Path, examples: ScopeExamples, embedder: Embedder) -> ScopeModel:
+    """The published scope classifier when its examples are unchanged, else a new one."""
+    published = ScopeModel.load(index_dir / "current" / SCOPE_FILE)
+    manifest = read_manifest(index_dir) or {}
+    if published and published.fingerprint == examples.fingerprint() and manifest.get("model_id") == embedder.model_id:
+        return published
+    return train_scope_model(examples, embedder)
+
+
+def build_index(
+    store: GuideStore, index_dir: Path, embedder: Embedder, scope: ScopeExamples | None = None
+) -> BuildResult:
+    """Publish an index of the store's guides (and scope classifier), unless an identical one is current."""
     guides = store.list_guides()
-    digest = corpus_hash(guides, embedder.model_id)
+    digest = corpus_hash(guides, embedder.model_id, scope.fingerprint() if scope else "")
     final = index_dir / "builds" / digest[:16]
     if is_current(index_dir, digest, embedder.model_id):
         logger.info("kb.index.up_to_date", extra={"corpus_hash": digest, "guides": len(guides)})
@@ -147,11 +161,14 @@ def build_index(store: GuideStore, index_dir: Path, embedder: Embedder) -> Build
     if new_chunks:
         vectors.add_with_ids(_embed(embedder, new_chunks), np.asarray([c.id for c in new_chunks], dtype=np.int64))
 
+    scope_model = _scope_model(index_dir, scope, embedder) if scope else None
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
     try:
         faiss.write_index(vectors, str(staging / VECTORS_FILE))
+        if scope_model is not None:
+            scope_model.save(staging / SCOPE_FILE)
         chunk_map = {str(i): {"guide": c.guide_content_id, "kind": c.kind} for i, c in sorted(wanted.items())}
         _write_json(staging / "chunks.json", chunk_map)
         _write_json(staging / "guides.json", {g.content_hash: guide_record(g) for g in guides})
@@ -162,6 +179,7 @@ def build_index(store: GuideStore, index_dir: Path, embedder: Embedder) -> Build
             "corpus_hash": digest,
             "guides": len(guides),
             "chunks": len(wanted),
+            "scope_fingerprint": scope_model.fingerprint if scope_model else None,
         }
         _write_json(staging / "manifest.json", manifest)
         if final.exists():

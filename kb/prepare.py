@@ -8,6 +8,7 @@ from bot.settings import Settings, get_settings
 from kb.confidence import Calibration
 from kb.embedder import default_embedder
 from kb.index import BuildResult, build_index
+from kb.scope import scope_examples
 from kb.search import GuideSearch
 from kb.store import FileGuideStore
 
@@ -18,7 +19,9 @@ def ensure_index(settings: Settings) -> BuildResult:
 
     ensure_model(settings.embedding_model_path)
     embedder = default_embedder(settings.embedding_model_path)
-    return build_index(FileGuideStore(settings.kb_dir / "guides"), settings.index_dir, embedder)
+    store = FileGuideStore(settings.kb_dir / "guides")
+    scope = scope_examples(store.list_guides(), settings.project_root / "data" / "nlu")
+    return build_index(store, settings.index_dir, embedder, scope)
 
 
 @lru_cache(maxsize=1)

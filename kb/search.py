@@ -22,9 +22,10 @@ import faiss
 import numpy as np
 
 from kb.confidence import Calibration, Evidence
-from kb.embedder import Embedder
-from kb.index import INDEX_FORMAT, VECTORS_FILE
+from kb.embedder import Embedder, Vectors
+from kb.index import INDEX_FORMAT, SCOPE_FILE, VECTORS_FILE
 from kb.normalize import char_ngrams, restore_danish_letters, tokenize
+from kb.scope import ScopeModel, squash
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class _LoadedIndex:
         self.records = [guides[c] for c in self.content_ids]
         position = {content_id: i for i, content_id in enumerate(self.content_ids)}
         self.chunk_guide = {int(i): position[c["guide"]] for i, c in chunks.items()}
+        self.scope = ScopeModel.load(path / SCOPE_FILE)
         self.words = _bm25([r["tokens"] for r in self.records])
         self.chars = _bm25([r["char_ngrams"] for r in self.records])
 
@@ -125,14 +127,16 @@ class GuideSearch:
                 logger.info("kb.search.index_loaded", extra={"build": target, "guides": len(self._index.records)})
             return self._index
 
-    def _dense(self, index: _LoadedIndex, query: str, allowed: set[int]) -> dict[int, float]:
-        """Pooled chunk cosines per allowed guide; the query as typed and with å, æ, ø restored."""
+    def query_vectors(self, query: str) -> Vectors:
+        """The query as typed and with å, æ, ø restored (one row when they are the same)."""
+        return self.embedder.embed_queries(list(dict.fromkeys([query, restore_danish_letters(query)])))
+
+    @staticmethod
+    def _dense(index: _LoadedIndex, vectors: Vectors, allowed: set[int]) -> dict[int, float]:
+        """Pooled chunk cosines per allowed guide, each chunk scored by its best query variant."""
         if index.vectors.ntotal == 0:
             return {}
-        variants = list(dict.fromkeys([query, restore_danish_letters(query)]))
-        scores, ids = index.vectors.search(
-            self.embedder.embed_queries(variants), min(DENSE_DEPTH, index.vectors.ntotal)
-        )
+        scores, ids = index.vectors.search(vectors, min(DENSE_DEPTH, index.vectors.ntotal))
         best_per_chunk: dict[int, float] = {}
         for row_scores, row_ids in zip(scores, ids, strict=True):
             for score, chunk in zip(row_scores, row_ids, strict=True):
@@ -164,7 +168,10 @@ class GuideSearch:
         }
         if not query.strip() or not allowed:
             return []
-        dense = self._dense(index, query, allowed) if mode != "lexical" else {}
+        vectors = self.query_vectors(query) if mode != "lexical" else None
+        dense = self._dense(index, vectors, allowed) if vectors is not None else {}
+        # Without a scope classifier (or vectors) the feature is neutral.
+        in_scope = squash(index.scope.logit(vectors)) if index.scope and vectors is not None else 0.0
         words = self._lexical(index.words, tokenize(query), allowed) if mode != "dense" else {}
         chars = self._lexical(index.chars, char_ngrams(query), allowed) if mode != "dense" else {}
         rankings = [_ranks(scores) for scores in (dense, words, chars)]
@@ -185,6 +192,7 @@ class GuideSearch:
                 lexical_share=words.get(guide, 0.0) / top_words if top_words else 0.0,
                 char_share=chars.get(guide, 0.0) / top_chars if top_chars else 0.0,
                 first_votes=sum(ranks.get(guide) == 1 for ranks in rankings),
+                in_scope=in_scope,
             )
             record = index.records[guide]
             hits.append(

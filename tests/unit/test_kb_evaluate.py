@@ -50,7 +50,7 @@ def test_fitted_confidence_rises_with_evidence() -> None:
 def test_calibration_round_trip_and_default(tmp_path: Path) -> None:
     path = tmp_path / "calibration.json"
     assert Calibration.load(path).threshold() == DEFAULT_THRESHOLD
-    calibration = Calibration({"hybrid": LogisticModel((1.0, 2.0, 3.0, 4.0, 5.0, 6.0), -1.0)}, {"hybrid": 0.3})
+    calibration = Calibration({"hybrid": LogisticModel((1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0), -1.0)}, {"hybrid": 0.3})
     calibration.save(path)
     loaded = Calibration.load(path)
     assert loaded.models == calibration.models and loaded.threshold("hybrid") == 0.3
