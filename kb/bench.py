@@ -42,7 +42,8 @@ def peak_rss_mb() -> float:
 def synthetic_corpus(seed_guides: Sequence[Guide], chunks: int, seed: int = 11) -> list[Guide]:
     """Guides made of the shipped guides' sentences until the corpus holds about ``chunks`` chunks."""
     rng = random.Random(seed)  # noqa: S311 (repeatable synthetic data)
-    sentences = [s.strip() + "." for g in seed_guides for s in g.body.replace("\n", " ").split(".") if len(s) > 30]
+    prose = [" ".join(line for line in g.body.splitlines() if not line.lstrip().startswith("#")) for g in seed_guides]
+    sentences = [s.strip() + "." for text in prose for s in text.split(".") if len(s.strip()) > 30]
     questions = [q for g in seed_guides for q in g.questions]
     scopes = ["national", *(f"kommune-{i:02d}" for i in range(40))]
     guides: list[Guide] = []
