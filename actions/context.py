@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from bot.settings import get_settings
+from kb.hours import COPENHAGEN
 from kb.municipalities import Hotline, Municipality, load_hotline, load_municipalities
 from kb.prepare import default_search
 from kb.search import GuideSearch
@@ -37,6 +39,11 @@ def municipality_for(tracker: Tracker) -> Municipality:
     metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
     slug = metadata.get("municipality") or settings.default_municipality
     return municipalities.get(slug) or municipalities[settings.default_municipality]
+
+
+def now() -> datetime:
+    """The current time in Copenhagen; tests replace it with a fixed clock."""
+    return datetime.now(COPENHAGEN)
 
 
 def hotline() -> Hotline:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import context
 from actions.answer_from_guides import ActionAnswerFromGuides
 from actions.escalate import ActionEscalateToDdh, escalation_reason
 from actions.opening_hours import ActionOpeningHours
 from bot.settings import Settings
+from kb.hours import COPENHAGEN
 from kb.prepare import ensure_index
 
 
@@ -42,9 +46,18 @@ def run(action: Any, track: Tracker) -> tuple[list[dict[str, Any]], list[dict[st
     return dispatcher.messages, events
 
 
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped guides indexed once for the whole session (embedding them takes seconds)."""
+    index_dir = tmp_path_factory.mktemp("index")
+    ensure_index(Settings(var_dir=index_dir))
+    return index_dir / "index"
+
+
 @pytest.fixture
-def indexed(settings: Settings) -> Settings:
-    ensure_index(settings)
+def indexed(settings: Settings, shipped_index: Path) -> Settings:
+    (settings.var_dir).mkdir(parents=True, exist_ok=True)
+    (settings.var_dir / "index").symlink_to(shipped_index, target_is_directory=True)
     return settings
 
 
@@ -90,7 +103,7 @@ def test_missing_index_is_a_clarification_not_a_crash(settings: Settings) -> Non
 )
 def test_escalation_names_ddh_and_the_municipality(settings: Settings, intent: str, response: str) -> None:
     messages, _ = run(ActionEscalateToDdh(), tracker("noget", intent, municipality="hoeje-taastrup"))
-    text, payload = messages
+    text, _status, payload = messages
     assert text["response"] == response
     assert text["ddh_phone"] == "70 20 00 00"
     assert text["municipality_name"] == "Høje-Taastrup Kommune"
@@ -110,3 +123,25 @@ def test_opening_hours_come_from_the_data_files(settings: Settings) -> None:
     assert "mandag: 08.00–20.00" in ddh_hours and "lørdag: lukket" in ddh_hours and "søndag: 16.00–20.00" in ddh_hours
     payload = messages[1]["custom"]["borgerbot"]
     assert payload["source"]["title"] == "Åbningstider for Kalundborg Kommune"
+
+
+@pytest.mark.parametrize(
+    ("moment", "response", "values"),
+    [
+        ("2026-11-26 10:00", "utter_ddh_open_now", {"closes_at": "kl. 20.00"}),
+        ("2026-11-28 10:00", "utter_ddh_closed_now", {"next_opening": "i morgen kl. 16.00"}),
+        (
+            "2026-12-25 10:00",
+            "utter_ddh_closed_holiday",
+            {"holiday": "juledag", "next_opening": "søndag den 27. december kl. 16.00"},
+        ),
+    ],
+)
+def test_escalation_says_whether_ddh_is_open_now(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, moment: str, response: str, values: dict[str, str]
+) -> None:
+    monkeypatch.setattr(context, "now", lambda: datetime.fromisoformat(moment).replace(tzinfo=COPENHAGEN))
+    messages, _ = run(ActionEscalateToDdh(), tracker("jeg vil tale med et menneske", "request_human"))
+    status = messages[1]
+    assert status["response"] == response
+    assert {k: status[k] for k in values} == values
