@@ -9,7 +9,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import INTENT_TOPICS, answer_threshold, borgerbot_payload, guide_search, municipality_for
+from actions.context import (
+    INTENT_TOPICS,
+    answer_threshold,
+    borgerbot_payload,
+    guide_search,
+    municipality_for,
+    scope_threshold,
+)
+from actions.escalate import hand_over
 from kb.search import IndexUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -33,6 +41,11 @@ class ActionAnswerFromGuides(Action):
             hits = []
 
         best = hits[0] if hits else None
+        if best is not None and best.in_scope is not None and best.in_scope < scope_threshold():
+            # Clearly another matter (a driving licence, say): no guess, no clarifying detour.
+            logger.info("actions.answer.off_topic", extra={"in_scope": best.in_scope, "sender": tracker.sender_id})
+            hand_over(dispatcher, tracker, "out_of_scope")
+            return []
         if best is None or best.confidence < answer_threshold():
             logger.info(
                 "actions.answer.below_bar",

@@ -32,6 +32,11 @@ def answer_threshold() -> float:
     return configured if configured is not None else guide_search().calibration.threshold()
 
 
+def scope_threshold() -> float:
+    """Below this scope score a question is another matter entirely (chosen by `make calibrate`)."""
+    return guide_search().calibration.threshold("scope")
+
+
 def municipality_for(tracker: Tracker) -> Municipality:
     """The municipality whose website the citizen is on (sent by the gateway)."""
     settings = get_settings()

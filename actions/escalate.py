@@ -45,6 +45,28 @@ def hotline_status(ddh: Hotline, moment: datetime) -> tuple[str, dict[str, str]]
     return "utter_ddh_closed_now", {"next_opening": next_opening}
 
 
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+    """Tell the citizen where a human helps: DDH (open now or when), the municipality's phone."""
+    municipality = municipality_for(tracker)
+    ddh = hotline()
+    logger.info("actions.escalate", extra={"reason": reason, "sender": tracker.sender_id})
+    dispatcher.utter_message(
+        response=RESPONSES_BY_REASON.get(reason, "utter_handover_no_answer"),
+        ddh_phone=ddh.phone,
+        municipality_name=municipality.name,
+        municipality_phone=municipality.phone,
+    )
+    status_response, status_slots = hotline_status(ddh, context.now())
+    dispatcher.utter_message(response=status_response, **status_slots)
+    dispatcher.utter_message(
+        json_message=borgerbot_payload(
+            escalated=True,
+            reason=reason,
+            links=[{"title": f"Ring til {ddh.name}: {ddh.phone}", "url": ddh.phone_uri}],
+        )
+    )
+
+
 class ActionEscalateToDdh(Action):
     """Gives DDH's number and the municipality's own phone, and marks the turn escalated."""
 
@@ -52,23 +74,5 @@ class ActionEscalateToDdh(Action):
         return "action_escalate_to_ddh"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        reason = escalation_reason((tracker.latest_message.get("intent") or {}).get("name"))
-        municipality = municipality_for(tracker)
-        ddh = hotline()
-        logger.info("actions.escalate", extra={"reason": reason, "sender": tracker.sender_id})
-        dispatcher.utter_message(
-            response=RESPONSES_BY_REASON.get(reason, "utter_handover_no_answer"),
-            ddh_phone=ddh.phone,
-            municipality_name=municipality.name,
-            municipality_phone=municipality.phone,
-        )
-        status_response, status_slots = hotline_status(ddh, context.now())
-        dispatcher.utter_message(response=status_response, **status_slots)
-        dispatcher.utter_message(
-            json_message=borgerbot_payload(
-                escalated=True,
-                reason=reason,
-                links=[{"title": f"Ring til {ddh.name}: {ddh.phone}", "url": ddh.phone_uri}],
-            )
-        )
+        hand_over(dispatcher, tracker, escalation_reason((tracker.latest_message.get("intent") or {}).get("name")))
         return []

@@ -62,8 +62,10 @@ class LogisticModel:
 _UNFITTED = LogisticModel(weights=(30.0, 10.0, 0.5, 0.3, 0.5, 1.0, 2.0), bias=-28.0)
 
 
-# Used until `make calibrate` has stored a threshold chosen on the dev set.
+# Used until `make calibrate` has stored thresholds chosen on the dev set: an even chance of
+# being right, and the scope score's own boundary.
 DEFAULT_THRESHOLD = 0.5
+DEFAULT_SCOPE_THRESHOLD = 0.0
 
 
 @dataclass
@@ -77,8 +79,8 @@ class Calibration:
         return self.models.get(mode, _UNFITTED).probability(evidence.features())
 
     def threshold(self, mode: str = "hybrid") -> float:
-        """The lowest confidence the bot answers from: at most 5 % of in-scope questions fall below it."""
-        return self.thresholds.get(mode, DEFAULT_THRESHOLD)
+        """The lowest confidence (or, for "scope", scope score) the bot answers from."""
+        return self.thresholds.get(mode, DEFAULT_SCOPE_THRESHOLD if mode == "scope" else DEFAULT_THRESHOLD)
 
     def save(self, path: Path = CALIBRATION_FILE) -> None:
         data = {mode: {"weights": list(m.weights), "bias": m.bias} for mode, m in sorted(self.models.items())}

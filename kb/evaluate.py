@@ -38,6 +38,7 @@ class Outcome:
     question: Question
     ranked: list[str]  # guide ids, best first
     evidence: Evidence | None  # of the top hit
+    scope: float | None = None  # the question's scope score
 
     @property
     def correct(self) -> bool:
@@ -62,7 +63,10 @@ def run_mode(search: GuideSearch, questions: Sequence[Question], mode: Mode) -> 
     outcomes = []
     for question in questions:
         hits = search.search(question.text, municipality=question.municipality, k=5, mode=mode)
-        outcomes.append(Outcome(question, [h.guide_id for h in hits], hits[0].evidence if hits else None))
+        top = hits[0] if hits else None
+        outcomes.append(
+            Outcome(question, [h.guide_id for h in hits], top.evidence if top else None, top.in_scope if top else None)
+        )
     return outcomes
 
 
@@ -133,9 +137,12 @@ def gate_at(outcomes: Sequence[Outcome], confidence: Sequence[float], threshold:
     )
 
 
-def choose_threshold(outcomes: Sequence[Outcome], confidence: Sequence[float]) -> Gate:
+def choose_threshold(
+    outcomes: Sequence[Outcome], confidence: Sequence[float], candidates_at: Sequence[float] | None = None
+) -> Gate:
     """The threshold that rejects the most out-of-scope questions while keeping ≥ 95 % of in-scope ones."""
-    candidates = [gate_at(outcomes, confidence, t / 100) for t in range(1, 100)]
+    thresholds = candidates_at if candidates_at is not None else [t / 100 for t in range(1, 100)]
+    candidates = [gate_at(outcomes, confidence, t) for t in thresholds]
     acceptable = [g for g in candidates if g.in_scope_kept >= 0.95] or candidates[:1]
     return max(acceptable, key=lambda g: (g.out_of_scope_rejected, g.threshold))
 
@@ -169,5 +176,13 @@ def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, C
             f"{mode:<10}{g.threshold:>10.2f}{g.in_scope_kept:>15.3f}{g.out_of_scope_rejected:>14.3f}"
             f"{g.wrong_answer_rate:>15.3f}"
         )
-    thresholds = {mode: gate.threshold for mode, gate in gates.items()}
+    scope_outcomes = run_mode(search, questions, "hybrid")
+    scores = [o.scope if o.scope is not None else float("-inf") for o in scope_outcomes]
+    scope_gate = choose_threshold(scope_outcomes, scores, candidates_at=sorted({round(x, 2) for x in scores}))
+    lines.append(
+        f"{'scope':<10}{scope_gate.threshold:>10.2f}{scope_gate.in_scope_kept:>15.3f}"
+        f"{scope_gate.out_of_scope_rejected:>14.3f}{'':>15}"
+    )
+    lines.append("(mode rows gate on answer confidence; 'scope' gates on the in-scope score alone)")
+    thresholds = {mode: gate.threshold for mode, gate in gates.items()} | {"scope": scope_gate.threshold}
     return "\n".join(lines), Calibration(fits, thresholds)

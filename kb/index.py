@@ -6,7 +6,7 @@ Layout under the index folder::
     builds/<hash>/vectors.faiss   IndexIDMap2(IndexFlatIP): one vector per chunk, id = chunk hash
     builds/<hash>/chunks.json     chunk id -> guide version (content hash) and kind
     builds/<hash>/guides.json     guide version -> what an answer shows, plus lexical tokens
-    builds/<hash>/scope.json      the in-scope classifier (see kb.scope), when scope examples are given
+    builds/<hash>/scope*.{json,npy} the in-scope classifier (see kb.scope), when scope examples are given
     current -> builds/<hash>      swapped in one rename when a build is complete
 
 A build whose corpus hash and model match ``current`` is skipped. Otherwise the
@@ -41,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 INDEX_FORMAT = "borgerbot-hybrid-3"
 VECTORS_FILE = "vectors.faiss"
-SCOPE_FILE = "scope.json"
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def _embed(embedder: Embedder, chunks: list[Chunk]) -> np.ndarray:
 
 def _scope_model(index_dir: Path, examples: ScopeExamples, embedder: Embedder) -> ScopeModel:
     """The published scope classifier when its examples are unchanged, else a new one."""
-    published = ScopeModel.load(index_dir / "current" / SCOPE_FILE)
+    published = ScopeModel.load(index_dir / "current")
     manifest = read_manifest(index_dir) or {}
     if published and published.fingerprint == examples.fingerprint() and manifest.get("model_id") == embedder.model_id:
         return published
@@ -168,7 +167,7 @@ def build_index(
     try:
         faiss.write_index(vectors, str(staging / VECTORS_FILE))
         if scope_model is not None:
-            scope_model.save(staging / SCOPE_FILE)
+            scope_model.save(staging)
         chunk_map = {str(i): {"guide": c.guide_content_id, "kind": c.kind} for i, c in sorted(wanted.items())}
         _write_json(staging / "chunks.json", chunk_map)
         _write_json(staging / "guides.json", {g.content_hash: guide_record(g) for g in guides})

@@ -23,7 +23,7 @@ import numpy as np
 
 from kb.confidence import Calibration, Evidence
 from kb.embedder import Embedder, Vectors
-from kb.index import INDEX_FORMAT, SCOPE_FILE, VECTORS_FILE
+from kb.index import INDEX_FORMAT, VECTORS_FILE
 from kb.normalize import char_ngrams, restore_danish_letters, tokenize
 from kb.scope import ScopeModel, squash
 
@@ -54,6 +54,7 @@ class SearchHit:
     confidence: float
     dense_score: float
     lexical_score: float
+    in_scope: float | None  # the question's scope score (kb.scope): below the scope threshold it is off-topic
     last_reviewed: str
     links: list[dict[str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -76,7 +77,7 @@ class _LoadedIndex:
         self.records = [guides[c] for c in self.content_ids]
         position = {content_id: i for i, content_id in enumerate(self.content_ids)}
         self.chunk_guide = {int(i): position[c["guide"]] for i, c in chunks.items()}
-        self.scope = ScopeModel.load(path / SCOPE_FILE)
+        self.scope = ScopeModel.load(path)
         self.words = _bm25([r["tokens"] for r in self.records])
         self.chars = _bm25([r["char_ngrams"] for r in self.records])
 
@@ -170,8 +171,8 @@ class GuideSearch:
             return []
         vectors = self.query_vectors(query) if mode != "lexical" else None
         dense = self._dense(index, vectors, allowed) if vectors is not None else {}
-        # Without a scope classifier (or vectors) the feature is neutral.
-        in_scope = squash(index.scope.logit(vectors)) if index.scope and vectors is not None else 0.0
+        # Without a scope classifier (or vectors) there is no scope evidence: neutral.
+        in_scope = index.scope.score(vectors) if index.scope and vectors is not None else None
         words = self._lexical(index.words, tokenize(query), allowed) if mode != "dense" else {}
         chars = self._lexical(index.chars, char_ngrams(query), allowed) if mode != "dense" else {}
         rankings = [_ranks(scores) for scores in (dense, words, chars)]
@@ -192,7 +193,7 @@ class GuideSearch:
                 lexical_share=words.get(guide, 0.0) / top_words if top_words else 0.0,
                 char_share=chars.get(guide, 0.0) / top_chars if top_chars else 0.0,
                 first_votes=sum(ranks.get(guide) == 1 for ranks in rankings),
-                in_scope=in_scope,
+                in_scope=squash(in_scope) if in_scope is not None else 0.0,
             )
             record = index.records[guide]
             hits.append(
@@ -207,6 +208,7 @@ class GuideSearch:
                     confidence=round(self.calibration.confidence(evidence, mode), 4),
                     dense_score=round(evidence.dense, 4),
                     lexical_score=round(evidence.lexical, 4),
+                    in_scope=round(in_scope, 4) if in_scope is not None else None,
                     last_reviewed=record["last_reviewed"],
                     links=record["links"],
                     sources=record["sources"],

@@ -15,7 +15,7 @@ from actions import context
 from actions.answer_from_guides import ActionAnswerFromGuides
 from actions.escalate import ActionEscalateToDdh, escalation_reason
 from actions.opening_hours import ActionOpeningHours
-from bot.settings import Settings
+from bot.settings import Settings, get_settings
 from kb.hours import COPENHAGEN
 from kb.prepare import ensure_index
 
@@ -82,10 +82,30 @@ def test_answers_from_a_guide_of_the_topic_and_cites_it(indexed: Settings, text:
     ]
 
 
-def test_below_the_bar_it_does_not_answer(indexed: Settings) -> None:
-    messages, _ = run(ActionAnswerFromGuides(), tracker("xyzzy qwerty", "ask_pas"))
+def test_below_the_bar_it_asks_instead_of_guessing(indexed: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An in-scope question the bot is not sure enough about: no answer, one clarifying turn.
+    monkeypatch.setenv("BORGERBOT_MIN_ANSWER_CONFIDENCE", "0.9999")
+    get_settings.cache_clear()
+    messages, _ = run(ActionAnswerFromGuides(), tracker("hvad koster et pas til en voksen", "ask_pas"))
     assert messages[0]["response"] == "utter_no_sure_answer"
     assert messages[1]["custom"]["borgerbot"]["clarification"] is True
+
+
+def test_nonsense_with_a_topical_intent_is_not_answered(indexed: Settings) -> None:
+    messages, _ = run(ActionAnswerFromGuides(), tracker("xyzzy qwerty", "ask_pas"))
+    assert messages[0]["response"] in ("utter_no_sure_answer", "utter_out_of_scope")
+    assert not any(m.get("custom", {}).get("borgerbot", {}).get("source") for m in messages)
+
+
+def test_another_municipal_matter_is_handed_over_at_once(indexed: Settings) -> None:
+    messages, events = run(ActionAnswerFromGuides(), tracker("hvordan fornyer jeg mit kørekort", "ask_pas"))
+    assert messages[0]["response"] == "utter_out_of_scope"
+    assert messages[-1]["custom"]["borgerbot"] == {
+        "escalated": True,
+        "reason": "out_of_scope",
+        "links": [{"title": "Ring til Den Digitale Hotline: 70 20 00 00", "url": "tel:+4570200000"}],
+    }
+    assert events == []
 
 
 def test_missing_index_is_a_clarification_not_a_crash(settings: Settings) -> None:
