@@ -59,13 +59,15 @@ def _bench(settings: Settings) -> int:
     from kb.embedder import default_embedder
     from kb.embedding.convert import ensure_model
     from kb.evaluate import load_dev_set
+    from kb.scope import scope_examples
     from kb.store import FileGuideStore
 
     ensure_model(settings.embedding_model_path)
     guides = FileGuideStore(settings.kb_dir / "guides").list_guides()
     queries = [q.text for q in load_dev_set()][:QUERIES]
     embedder = default_embedder(settings.embedding_model_path)
-    sys.stdout.write(run_bench(guides, embedder, queries, SYNTHETIC_CHUNKS) + "\n")
+    scope = scope_examples(guides, settings.project_root / "data" / "nlu")
+    sys.stdout.write(run_bench(guides, embedder, queries, SYNTHETIC_CHUNKS, scope) + "\n")
     return 0
 
 

@@ -20,6 +20,7 @@ from kb.chunks import guide_chunks
 from kb.embedder import Embedder
 from kb.index import build_index
 from kb.schema import TOPICS, Guide
+from kb.scope import ScopeExamples
 from kb.search import GuideSearch
 from kb.store import InMemoryGuideStore
 
@@ -76,11 +77,13 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _measure(label: str, guides: list[Guide], embedder: Embedder, queries: Sequence[str]) -> list[str]:
+def _measure(
+    label: str, guides: list[Guide], embedder: Embedder, queries: Sequence[str], scope: ScopeExamples
+) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         index_dir = Path(folder)
         started = time.perf_counter()
-        result = build_index(InMemoryGuideStore(guides), index_dir, embedder)
+        result = build_index(InMemoryGuideStore(guides), index_dir, embedder, scope)
         build_seconds = time.perf_counter() - started
         search = GuideSearch(index_dir, embedder)
         search.search("opvarmning", "kalundborg")  # load the index before timing queries
@@ -91,6 +94,7 @@ def _measure(label: str, guides: list[Guide], embedder: Embedder, queries: Seque
             latencies.append((time.perf_counter() - started) * 1000)
     return [
         f"{label}: {len(guides)} guides, {result.embedded_chunks} chunks, build {build_seconds:.1f} s "
+        "(scope classifier included) "
         f"({result.embedded_chunks / build_seconds:.0f} chunks/s)",
         f"{label}: query latency with embedding, {len(latencies)} queries: p50 {statistics.median(latencies):.1f} ms, "
         f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms",
@@ -98,11 +102,13 @@ def _measure(label: str, guides: list[Guide], embedder: Embedder, queries: Seque
     ]
 
 
-def run_bench(guides: list[Guide], embedder: Embedder, queries: Sequence[str], synthetic_chunks: int) -> str:
+def run_bench(
+    guides: list[Guide], embedder: Embedder, queries: Sequence[str], synthetic_chunks: int, scope: ScopeExamples
+) -> str:
     """Every figure of ``make bench-kb`` as printable lines."""
     started = time.perf_counter()
     embedder.embed_queries(["opvarmning af modellen"])
     lines = [f"model load and first embedding: {time.perf_counter() - started:.1f} s, memory {rss_mb():.0f} MB"]
-    lines += _measure("shipped corpus", guides, embedder, queries)
-    lines += _measure("synthetic corpus", synthetic_corpus(guides, synthetic_chunks), embedder, queries)
+    lines += _measure("shipped corpus", guides, embedder, queries, scope)
+    lines += _measure("synthetic corpus", synthetic_corpus(guides, synthetic_chunks), embedder, queries, scope)
     return "\n".join(lines)
