@@ -20,6 +20,7 @@ from typing import Any, Literal
 import bm25s
 import faiss
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from kb.confidence import Calibration, Evidence
 from kb.embedder import Embedder, Vectors
@@ -108,6 +109,9 @@ class GuideSearch:
     """Searches whatever index is published now; reloads when ``current`` is swapped."""
 
     def __init__(self, index_dir: Path, embedder: Embedder, calibration: Calibration | None = None) -> None:
+        # numpy's and faiss's BLAS threads would fight torch's OpenMP threads on a small machine
+        # (p95 tripled on 2 cores); their matrices here are tiny, so one thread is fastest.
+        threadpool_limits(limits=1, user_api="blas")
         self.index_dir = index_dir
         self.embedder = embedder
         self.calibration = calibration or Calibration()
