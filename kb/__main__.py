@@ -30,7 +30,7 @@ def _check(settings: Settings) -> int:
     for problem in problems:
         sys.stdout.write(f"{problem}\n")
     guides = len(list((settings.kb_dir / "guides").glob("*.md")))
-    sys.stdout.write(f"kb-check: {guides} guides, {len(problems)} problems\n")
+    sys.stdout.write(f"kb-check: {guides} vejledninger, {len(problems)} problemer\n")
     return 1 if problems else 0
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -43,8 +45,40 @@ def count_sentences(text: str) -> int:
     return max(1, len(_SENTENCE_END.findall(text.replace("kl. ", "kl ").replace("f.eks. ", "fx "))))
 
 
+# pydantic's error types in the words a guide editor reads; others keep pydantic's message.
+_DANISH_ERRORS = {
+    "missing": "feltet mangler",
+    "string_type": "skal være tekst",
+    "string_too_short": "må ikke være tomt",
+    "too_short": "skal have mindst {min_length}",
+    "list_type": "skal være en liste",
+    "url_parsing": "er ikke en gyldig webadresse (https://…)",
+    "url_scheme": "skal begynde med http:// eller https://",
+    "date_from_datetime_parsing": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
+    "literal_error": "skal være en af: {expected}",
+    "string_pattern_mismatch": "må kun indeholde små bogstaver a-z, tal og bindestreg",
+    "bool_type": "skal være true eller false",
+    "dict_type": "skal være en samling af felter",
+}
+
+
+def danish_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error in Danish; our own validators already raise Danish messages."""
+    context = error.get("ctx") or {}
+    if error["type"] == "value_error":
+        return str(context.get("error", error["msg"]))
+    template = _DANISH_ERRORS.get(error["type"])
+    return template.format(**context) if template else str(error["msg"])
+
+
 def _validation_problems(path: str, error: ValidationError) -> list[Problem]:
-    return [Problem(path, ".".join(str(part) for part in e["loc"]) or "(file)", e["msg"]) for e in error.errors()]
+    problems = []
+    for e in error.errors():
+        field = ".".join(str(part) for part in e["loc"]) or "(fil)"
+        problems.append(Problem(path, field, danish_message(e)))
+    return problems
 
 
 def check_guide_files(folder: Path, today: date) -> tuple[list[Guide], list[Problem]]:
@@ -57,24 +91,28 @@ def check_guide_files(folder: Path, today: date) -> tuple[list[Guide], list[Prob
         try:
             guide = parse_guide(path.read_text(encoding="utf-8"))
         except GuideFormatError as exc:
-            problems.append(Problem(name, "(file)", str(exc)))
+            problems.append(Problem(name, "(fil)", str(exc)))
             continue
         except ValidationError as exc:
             problems += _validation_problems(name, exc)
             continue
         if guide.id != path.stem:
-            problems.append(Problem(name, "id", f"'{guide.id}' differs from the file name '{path.stem}'"))
+            problems.append(Problem(name, "id", f"'{guide.id}' er ikke det samme som filnavnet '{path.stem}'"))
         if guide.id in seen:
-            problems.append(Problem(name, "id", f"duplicate id '{guide.id}', also in {seen[guide.id]}"))
+            problems.append(Problem(name, "id", f"id'et '{guide.id}' findes også i {seen[guide.id]}"))
         seen.setdefault(guide.id, name)
         if today - guide.last_reviewed > REVIEW_INTERVAL:
-            problems.append(Problem(name, "last_reviewed", f"{guide.last_reviewed} is more than 12 months ago"))
+            problems.append(
+                Problem(
+                    name, "last_reviewed", f"{guide.last_reviewed} er mere end 12 måneder siden: gennemgå vejledningen"
+                )
+            )
         if guide.last_reviewed > today:
-            problems.append(Problem(name, "last_reviewed", f"{guide.last_reviewed} is in the future"))
+            problems.append(Problem(name, "last_reviewed", f"{guide.last_reviewed} ligger i fremtiden"))
         if not guide.short_answer.strip():
-            problems.append(Problem(name, "body", "the short answer is empty"))
+            problems.append(Problem(name, "body", "det korte svar er tomt"))
         elif count_sentences(guide.short_answer) > MAX_ANSWER_SENTENCES:
-            problems.append(Problem(name, "body", f"the short answer has more than {MAX_ANSWER_SENTENCES} sentences"))
+            problems.append(Problem(name, "body", f"det korte svar har mere end {MAX_ANSWER_SENTENCES} sætninger"))
         guides.append(guide)
     return guides, problems
 
@@ -91,14 +129,14 @@ def check_data_files(kb_dir: Path) -> list[Problem]:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             loaded = model.model_validate(data)
         except OSError as exc:
-            problems.append(Problem(str(path), "(file)", f"cannot be read: {exc.strerror}"))
+            problems.append(Problem(str(path), "(fil)", f"kan ikke læses: {exc.strerror}"))
         except yaml.YAMLError as exc:
-            problems.append(Problem(str(path), "(file)", f"not valid YAML: {exc}"))
+            problems.append(Problem(str(path), "(fil)", f"er ikke gyldig YAML: {exc}"))
         except ValidationError as exc:
             problems += _validation_problems(str(path), exc)
         else:
             if isinstance(loaded, Municipality) and loaded.slug != path.stem:
-                problems.append(Problem(str(path), "slug", f"'{loaded.slug}' differs from the file name"))
+                problems.append(Problem(str(path), "slug", f"'{loaded.slug}' er ikke det samme som filnavnet"))
     return problems
 
 
@@ -124,7 +162,7 @@ def check_all(kb_dir: Path, embedder: Embedder | None, today: date) -> list[Prob
     if embedder is not None and guides:
         for a, b, score in similar_pairs(guides, embedder, DUPLICATE_SIMILARITY):
             problems.append(
-                Problem(str(kb_dir / "guides" / f"{b}.md"), "questions", f"answers the same as '{a}' ({score:.3f})")
+                Problem(str(kb_dir / "guides" / f"{b}.md"), "questions", f"svarer på det samme som '{a}' ({score:.3f})")
             )
     return problems
 

@@ -18,13 +18,13 @@ _INTERVAL = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 def _check_hours(hours: dict[str, list[str]]) -> dict[str, list[str]]:
     missing = [day for day in WEEKDAYS if day not in hours]
     if missing:
-        raise ValueError(f"opening_hours lacks {', '.join(missing)}")
+        raise ValueError(f"åbningstider mangler for {', '.join(missing)}")
     for day, intervals in hours.items():
         if day not in WEEKDAYS:
-            raise ValueError(f"unknown weekday '{day}'")
+            raise ValueError(f"ukendt ugedag '{day}' (brug monday … sunday)")
         for interval in intervals:
             if not _INTERVAL.match(interval):
-                raise ValueError(f"{day}: '{interval}' is not HH:MM-HH:MM")
+                raise ValueError(f"{day}: '{interval}' skal skrives TT:MM-TT:MM, fx 10:00-14:00")
     return hours
 
 

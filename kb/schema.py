@@ -44,7 +44,7 @@ class Guide(BaseModel):
     @classmethod
     def _body_starts_with_answer(cls, body: str) -> str:
         if body.lstrip().startswith("#"):
-            raise ValueError("the body must start with the short answer, not a heading")
+            raise ValueError("teksten skal begynde med det korte svar, ikke med en overskrift")
         return body.strip()
 
     @property
@@ -67,11 +67,11 @@ def parse_guide(text: str) -> Guide:
     """Parse one guide file's text; raises GuideFormatError or pydantic's ValidationError."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        raise GuideFormatError("missing YAML front matter between '---' lines")
+        raise GuideFormatError("mangler metadata (YAML) mellem to linjer med '---' øverst i filen")
     try:
         meta = yaml.safe_load(match.group("meta")) or {}
     except yaml.YAMLError as exc:
-        raise GuideFormatError(f"front matter is not valid YAML: {exc}") from exc
+        raise GuideFormatError(f"metadata er ikke gyldig YAML: {exc}") from exc
     if not isinstance(meta, dict):
-        raise GuideFormatError("front matter must be a mapping of fields")
+        raise GuideFormatError("metadata skal være en liste af felter (navn: værdi)")
     return Guide.model_validate({**meta, "body": match.group("body")})

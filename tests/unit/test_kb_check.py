@@ -56,33 +56,41 @@ def test_schema_problems_name_file_and_field(tmp_path: Path, old: str, new: str,
 
 def test_missing_front_matter_is_a_file_problem(tmp_path: Path) -> None:
     path = write(tmp_path, "pas-test", "Bare tekst uden metadata.")
-    assert problems_of(tmp_path) == [f"{path}: (file): missing YAML front matter between '---' lines"]
+    expected = f"{path}: (fil): mangler metadata (YAML) mellem to linjer med '---' øverst i filen"
+    assert problems_of(tmp_path) == [expected]
 
 
 def test_stale_review_and_future_dates(tmp_path: Path) -> None:
     write(tmp_path, "pas-test", VALID.replace("2026-11-01", "2025-11-01"))
     write(tmp_path, "pas-frem", VALID.replace("id: pas-test", "id: pas-frem").replace("2026-11-01", "2027-01-01"))
     problems = problems_of(tmp_path)
-    assert any("pas-test.md: last_reviewed: 2025-11-01 is more than 12 months ago" in p for p in problems)
-    assert any("pas-frem.md: last_reviewed: 2027-01-01 is in the future" in p for p in problems)
+    assert any("pas-test.md: last_reviewed: 2025-11-01 er mere end 12 måneder siden" in p for p in problems)
+    assert any("pas-frem.md: last_reviewed: 2027-01-01 ligger i fremtiden" in p for p in problems)
 
 
 def test_duplicate_and_mismatched_ids(tmp_path: Path) -> None:
     write(tmp_path, "pas-test", VALID)
     write(tmp_path, "pas-kopi", VALID)
     problems = problems_of(tmp_path)
-    assert any("pas-kopi.md: id: 'pas-test' differs from the file name" in p for p in problems)
-    assert any("duplicate id 'pas-test'" in p for p in problems)
+    assert any("pas-kopi.md: id: 'pas-test' er ikke det samme som filnavnet" in p for p in problems)
+    assert any("id'et 'pas-test' findes også i" in p for p in problems)
 
 
 def test_long_short_answer(tmp_path: Path) -> None:
     write(tmp_path, "pas-test", VALID.replace("Kort svar her. Anden sætning.", "Et. To. Tre. Fire."))
-    assert any("body: the short answer has more than 3 sentences" in p for p in problems_of(tmp_path))
+    assert any("body: det korte svar har mere end 3 sætninger" in p for p in problems_of(tmp_path))
 
 
 def test_sentence_count_ignores_abbreviations_and_domains() -> None:
     assert count_sentences("Ring kl. 8 på 70 20 00 00. Se borger.dk for mere.") == 2
     assert count_sentences("Læs f.eks. på politi.dk") == 1
+
+
+def test_messages_are_in_danish(tmp_path: Path) -> None:
+    write(tmp_path, "pas-test", VALID.replace("owner: test\n", "").replace("topic: pas", "topic: skat"))
+    problems = problems_of(tmp_path)
+    assert any(p.endswith("owner: feltet mangler") for p in problems), problems
+    assert any("topic: skat" not in p and "skal være en af: 'pas'" in p for p in problems), problems
 
 
 def test_data_file_problems_name_the_field(tmp_path: Path) -> None:

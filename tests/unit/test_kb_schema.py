@@ -35,7 +35,7 @@ def test_parses_valid_guide_and_its_short_answer() -> None:
 
 
 def test_missing_front_matter_is_reported() -> None:
-    with pytest.raises(GuideFormatError, match="front matter"):
+    with pytest.raises(GuideFormatError, match="mangler metadata"):
         parse_guide("Bare tekst")
 
 
