@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from actions.context import borgerbot_payload, hotline, municipality_for
-from kb.hours import describe_moment, hotline_schedule, status_at
-from kb.municipalities import Hotline
+from actions.hours_text import status_now
+from kb.hours import hotline_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +33,6 @@ def escalation_reason(intent: str | None) -> str:
     return "no_answer"
 
 
-def hotline_status(ddh: Hotline, moment: datetime) -> tuple[str, dict[str, str]]:
-    """Which response tells whether DDH is open at ``moment``, and its values."""
-    status = status_at(hotline_schedule(ddh), moment)
-    if status.open_now and status.closes_at is not None:
-        return "utter_ddh_open_now", {"closes_at": f"kl. {status.closes_at:%H.%M}"}
-    next_opening = describe_moment(status.next_opening, moment) if status.next_opening else "senere"
-    if status.closed_reason:
-        return "utter_ddh_closed_holiday", {"holiday": status.closed_reason.lower(), "next_opening": next_opening}
-    return "utter_ddh_closed_now", {"next_opening": next_opening}
-
-
 def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
     """Tell the citizen where a human helps: DDH (open now or when), the municipality's phone."""
     municipality = municipality_for(tracker)
@@ -56,7 +44,7 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -
         municipality_name=municipality.name,
         municipality_phone=municipality.phone,
     )
-    status_response, status_slots = hotline_status(ddh, context.now())
+    status_response, status_slots = status_now("ddh", hotline_schedule(ddh), context.now())
     dispatcher.utter_message(response=status_response, **status_slots)
     dispatcher.utter_message(
         json_message=borgerbot_payload(

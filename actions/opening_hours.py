@@ -1,4 +1,8 @@
-"""action_opening_hours: Borgerservice's and DDH's hours, from the data files."""
+"""action_opening_hours: "har I åbent nu / i morgen / på lørdag / juleaften?" for Borgerservice and DDH.
+
+Hours, holidays and closing days come from the data files (kb.hours); the day the citizen
+means from kb.dates. Hours a municipality has not confirmed are never shown as fact.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import context
 from actions.context import borgerbot_payload, hotline, municipality_for
+from actions.hours_text import hours_that_day, status_now
+from kb.dates import asked_day
+from kb.hours import borgerservice_schedule, hotline_schedule
 from kb.municipalities import format_week
 
 
 class ActionOpeningHours(Action):
-    """Shows this week's regular hours; dates and holidays come with the dialogue work."""
+    """Open now, or the hours of the day asked about; the week's hours when no day is named."""
 
     def name(self) -> str:
         return "action_opening_hours"
@@ -21,23 +29,44 @@ class ActionOpeningHours(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         municipality = municipality_for(tracker)
         ddh = hotline()
+        now = context.now()
+        asked = asked_day(tracker.latest_message.get("text") or "", now)
         address = municipality.addresses[0]
-        if municipality.hours_verified:
+        place = {
+            "municipality_name": municipality.name,
+            "address": f"{address.street}, {address.postcode} {address.city}",
+            "municipality_phone": municipality.phone,
+            "municipality_website": str(municipality.website),
+            "ddh_phone": ddh.phone,
+        }
+        borgerservice, hotline_hours = borgerservice_schedule(municipality), hotline_schedule(ddh)
+
+        if not municipality.hours_verified:
+            # Placeholder hours are never shown: a wrong time sends a citizen to a locked door.
+            dispatcher.utter_message(response="utter_hours_unverified", **place)
+        elif asked is None:
             dispatcher.utter_message(
-                response="utter_opening_hours",
-                municipality_name=municipality.name,
-                address=f"{address.street}, {address.postcode} {address.city}",
-                borgerservice_hours=format_week(municipality.opening_hours),
-                municipality_phone=municipality.phone,
+                response="utter_opening_hours", borgerservice_hours=format_week(municipality.opening_hours), **place
             )
         else:
-            # Placeholder hours are never shown: a wrong time sends a citizen to a locked door.
-            dispatcher.utter_message(
-                response="utter_hours_unverified",
-                municipality_name=municipality.name,
-                municipality_phone=municipality.phone,
-                municipality_website=str(municipality.website),
+            response, values = (
+                status_now("borgerservice", borgerservice, now)
+                if asked.now
+                else hours_that_day("borgerservice", borgerservice, asked.day, now)
             )
+            dispatcher.utter_message(response=response, **values, **place)
+
+        if asked is None:
+            response, values = status_now("ddh", hotline_hours, now)
+            dispatcher.utter_message(response=response, **values, **place)
+            dispatcher.utter_message(response="utter_ddh_hours", ddh_hours=format_week(ddh.opening_hours), **place)
+        elif asked.now:
+            response, values = status_now("ddh", hotline_hours, now)
+            dispatcher.utter_message(response=response, **values, **place)
+        else:
+            response, values = hours_that_day("ddh", hotline_hours, asked.day, now)
+            dispatcher.utter_message(response=response, **values, **place)
+
         links = []
         if municipality.booking_url:
             links.append({"title": "Bestil tid i Borgerservice", "url": str(municipality.booking_url)})
@@ -46,8 +75,5 @@ class ActionOpeningHours(Action):
                 links=links,
                 source={"title": f"Åbningstider for {municipality.name}", "url": str(municipality.website)},
             )
-        )
-        dispatcher.utter_message(
-            response="utter_ddh_hours", ddh_phone=ddh.phone, ddh_hours=format_week(ddh.opening_hours)
         )
         return []

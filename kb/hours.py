@@ -94,15 +94,24 @@ def next_opening(schedule: Schedule, after: datetime) -> datetime | None:
 DANISH_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
+def describe_day(day: date, today: date) -> str:
+    """'i dag', 'i morgen' or 'mandag den 29. december', in Danish."""
+    if day == today:
+        return "i dag"
+    if day == today + timedelta(days=1):
+        return "i morgen"
+    return f"{DANISH_WEEKDAYS[day.weekday()]} den {day.day}. {_MONTHS[day.month - 1]}"
+
+
 def describe_moment(moment: datetime, now: datetime) -> str:
     """'i dag kl. 16.00', 'i morgen kl. 08.00' or 'mandag den 29. december kl. 08.00', in Danish."""
-    local, today = moment.astimezone(COPENHAGEN), now.astimezone(COPENHAGEN).date()
-    clock = f"kl. {local:%H.%M}"
-    if local.date() == today:
-        return f"i dag {clock}"
-    if local.date() == today + timedelta(days=1):
-        return f"i morgen {clock}"
-    return f"{DANISH_WEEKDAYS[local.weekday()]} den {local.day}. {_MONTHS[local.month - 1]} {clock}"
+    local = moment.astimezone(COPENHAGEN)
+    return f"{describe_day(local.date(), now.astimezone(COPENHAGEN).date())} kl. {local:%H.%M}"
+
+
+def describe_intervals(hours: DayHours) -> str:
+    """'kl. 08.00–20.00' (several intervals joined with 'og')."""
+    return " og ".join(f"kl. {start:%H.%M}–{end:%H.%M}" for start, end in hours.intervals)
 
 
 _MONTHS = (

@@ -141,8 +141,67 @@ def test_opening_hours_come_from_the_data_files(settings: Settings) -> None:
     assert unverified["municipality_phone"] == "59 53 44 00"
     ddh_hours = by_response["utter_ddh_hours"]["ddh_hours"]
     assert "mandag: 08.00–20.00" in ddh_hours and "lørdag: lukket" in ddh_hours and "søndag: 16.00–20.00" in ddh_hours
-    payload = messages[1]["custom"]["borgerbot"]
+    payload = messages[-1]["custom"]["borgerbot"]
     assert payload["source"]["title"] == "Åbningstider for Kalundborg Kommune"
+
+
+WEDNESDAY_EVENING = "2026-11-25 21:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "borgerservice", "ddh"),
+    [
+        (
+            "har i åbent nu",
+            ("utter_borgerservice_closed_now", {"next_opening": "i morgen kl. 10.00"}),
+            ("utter_ddh_closed_now", {"next_opening": "i morgen kl. 08.00"}),
+        ),
+        (
+            "har i åbent i morgen",
+            ("utter_borgerservice_day", {"day": "i morgen", "hours": "kl. 10.00–14.00"}),
+            ("utter_ddh_day", {"day": "i morgen", "hours": "kl. 08.00–20.00"}),
+        ),
+        (
+            "aabent paa lørdag?",
+            ("utter_borgerservice_closed_day", {"day": "lørdag den 28. november", "reason": ""}),
+            ("utter_ddh_closed_day", {"day": "lørdag den 28. november", "reason": ""}),
+        ),
+        (
+            "har i åbent juleaften",
+            ("utter_borgerservice_closed_day", {"day": "torsdag den 24. december", "reason": " (juleaftensdag)"}),
+            ("utter_ddh_day", {"day": "torsdag den 24. december", "hours": "kl. 08.00–20.00"}),
+        ),
+        (
+            "er der åbent 2. juledag",
+            ("utter_borgerservice_closed_day", {"day": "lørdag den 26. december", "reason": " (anden juledag)"}),
+            ("utter_ddh_closed_day", {"day": "lørdag den 26. december", "reason": " (anden juledag)"}),
+        ),
+    ],
+)
+def test_opening_hours_for_the_day_asked_about(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    borgerservice: tuple[str, dict[str, str]],
+    ddh: tuple[str, dict[str, str]],
+) -> None:
+    from actions import opening_hours
+
+    verified = context.municipality_for(tracker("", "greet")).model_copy(update={"hours_verified": True})
+    monkeypatch.setattr(opening_hours, "municipality_for", lambda _tracker: verified)
+    monkeypatch.setattr(context, "now", lambda: datetime.fromisoformat(WEDNESDAY_EVENING).replace(tzinfo=COPENHAGEN))
+    messages, _ = run(ActionOpeningHours(), tracker(text, "ask_aabningstider"))
+    said = [
+        (m["response"], {k: m[k] for k in expected})
+        for m, (_, expected) in zip(messages, (borgerservice, ddh), strict=False)
+    ]
+    assert said == [borgerservice, ddh]
+
+
+def test_unconfirmed_hours_are_never_shown_for_a_day(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "now", lambda: datetime.fromisoformat(WEDNESDAY_EVENING).replace(tzinfo=COPENHAGEN))
+    messages, _ = run(ActionOpeningHours(), tracker("har i åbent i morgen", "ask_aabningstider"))
+    assert [m.get("response") for m in messages[:2]] == ["utter_hours_unverified", "utter_ddh_day"]
 
 
 @pytest.mark.parametrize(
