@@ -56,16 +56,14 @@ class ActionOpeningHours(Action):
             )
             dispatcher.utter_message(response=response, **values, **place)
 
+        response, values = (
+            status_now("ddh", hotline_hours, now)
+            if asked is None or asked.now
+            else hours_that_day("ddh", hotline_hours, asked.day, now)
+        )
+        dispatcher.utter_message(response=response, **values, **place)
         if asked is None:
-            response, values = status_now("ddh", hotline_hours, now)
-            dispatcher.utter_message(response=response, **values, **place)
             dispatcher.utter_message(response="utter_ddh_hours", ddh_hours=format_week(ddh.opening_hours), **place)
-        elif asked.now:
-            response, values = status_now("ddh", hotline_hours, now)
-            dispatcher.utter_message(response=response, **values, **place)
-        else:
-            response, values = hours_that_day("ddh", hotline_hours, asked.day, now)
-            dispatcher.utter_message(response=response, **values, **place)
 
         links = []
         if municipality.booking_url:

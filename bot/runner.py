@@ -13,6 +13,7 @@ from bot.settings import get_settings
 from bot.stack import ProcessDiedError, Stack
 from bot.training import ensure_model
 from kb.prepare import ensure_index
+from kb.store import InvalidGuideError
 
 logger = logging.getLogger("bot.runner")
 
@@ -30,7 +31,14 @@ def main() -> int:
     configure_logging(settings.log_level)
     started = time.monotonic()
     model = ensure_model(settings)
-    ensure_index(settings)
+    try:
+        ensure_index(settings)
+    except InvalidGuideError as exc:
+        logger.error("run.invalid_guide", extra={"explanation": str(exc)})
+        sys.stderr.write(
+            f"\nEn vejledning kan ikke bruges:\n{exc}\nRet den ('make kb-check' viser alle fejl), og start igen.\n"
+        )
+        return 1
     stack = Stack(settings, model)
     signal.signal(signal.SIGINT, _raise_stop)
     signal.signal(signal.SIGTERM, _raise_stop)

@@ -10,6 +10,7 @@ from datetime import date
 
 from bot.logging_setup import configure_logging
 from bot.settings import Settings, get_settings
+from kb.store import InvalidGuideError
 
 
 def _build(settings: Settings) -> int:
@@ -90,7 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level)
-    return COMMANDS[args.command](settings)
+    try:
+        return COMMANDS[args.command](settings)
+    except InvalidGuideError as exc:
+        sys.stderr.write(f"En vejledning kan ikke bruges:\n{exc}\nRet den ('make kb-check' viser alle fejl).\n")
+        return 1
 
 
 if __name__ == "__main__":

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import yaml
@@ -19,7 +17,7 @@ from pydantic import ValidationError
 
 from kb.embedder import Embedder
 from kb.municipalities import Hotline, Municipality
-from kb.schema import Guide, GuideFormatError, parse_guide
+from kb.schema import Guide, GuideFormatError, danish_problems, parse_guide
 
 REVIEW_INTERVAL = timedelta(days=365)
 MAX_ANSWER_SENTENCES = 3
@@ -45,40 +43,8 @@ def count_sentences(text: str) -> int:
     return max(1, len(_SENTENCE_END.findall(text.replace("kl. ", "kl ").replace("f.eks. ", "fx "))))
 
 
-# pydantic's error types in the words a guide editor reads; others keep pydantic's message.
-_DANISH_ERRORS = {
-    "missing": "feltet mangler",
-    "string_type": "skal være tekst",
-    "string_too_short": "må ikke være tomt",
-    "too_short": "skal have mindst {min_length}",
-    "list_type": "skal være en liste",
-    "url_parsing": "er ikke en gyldig webadresse (https://…)",
-    "url_scheme": "skal begynde med http:// eller https://",
-    "date_from_datetime_parsing": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
-    "date_type": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
-    "literal_error": "skal være en af: {expected}",
-    "string_pattern_mismatch": "må kun indeholde små bogstaver a-z, tal og bindestreg",
-    "bool_type": "skal være true eller false",
-    "dict_type": "skal være en samling af felter",
-}
-
-
-def danish_message(error: Mapping[str, Any]) -> str:
-    """A pydantic error in Danish; our own validators already raise Danish messages."""
-    context = error.get("ctx") or {}
-    if error["type"] == "value_error":
-        return str(context.get("error", error["msg"]))
-    template = _DANISH_ERRORS.get(error["type"])
-    return template.format(**context) if template else str(error["msg"])
-
-
 def _validation_problems(path: str, error: ValidationError) -> list[Problem]:
-    problems = []
-    for e in error.errors():
-        field = ".".join(str(part) for part in e["loc"]) or "(fil)"
-        problems.append(Problem(path, field, danish_message(e)))
-    return problems
+    return [Problem(path, field, message) for field, message in danish_problems(error)]
 
 
 def check_guide_files(folder: Path, today: date) -> tuple[list[Guide], list[Problem]]:

@@ -156,8 +156,9 @@ def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, C
     fits: dict[str, LogisticModel] = {}
     gates: dict[str, Gate] = {}
     per_mode: dict[str, dict[str, Scores]] = {}
+    outcomes_by_mode: dict[str, list[Outcome]] = {}
     for mode in MODES:
-        outcomes = run_mode(search, questions, mode)
+        outcomes = outcomes_by_mode[mode] = run_mode(search, questions, mode)
         per_mode[mode] = ranking_scores(outcomes)
         gates[mode] = choose_threshold(outcomes, cross_validated_confidence(outcomes))
         fits[mode] = fit_all(outcomes)
@@ -176,7 +177,7 @@ def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, C
             f"{mode:<10}{g.threshold:>10.2f}{g.in_scope_kept:>15.3f}{g.out_of_scope_rejected:>14.3f}"
             f"{g.wrong_answer_rate:>15.3f}"
         )
-    scope_outcomes = run_mode(search, questions, "hybrid")
+    scope_outcomes = outcomes_by_mode["hybrid"]
     scores = [o.scope if o.scope is not None else float("-inf") for o in scope_outcomes]
     scope_gate = choose_threshold(scope_outcomes, scores, candidates_at=sorted({round(x, 2) for x in scores}))
     lines.append(

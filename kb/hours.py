@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from kb.municipalities import WEEKDAYS, Hotline, Municipality
+from kb.municipalities import DANISH_WEEKDAYS, WEEKDAYS, Hotline, Municipality
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # Far enough to pass Easter and Christmas closures; a place closed longer is "closed until further notice".
@@ -89,9 +89,6 @@ def next_opening(schedule: Schedule, after: datetime) -> datetime | None:
             if opening > local:
                 return opening
     return None
-
-
-DANISH_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
 def describe_day(day: date, today: date) -> str:

@@ -10,7 +10,7 @@ from kb.embedder import default_embedder
 from kb.index import BuildResult, build_index
 from kb.scope import scope_examples
 from kb.search import GuideSearch
-from kb.store import FileGuideStore
+from kb.store import FileGuideStore, InMemoryGuideStore
 
 
 def ensure_index(settings: Settings) -> BuildResult:
@@ -19,9 +19,9 @@ def ensure_index(settings: Settings) -> BuildResult:
 
     ensure_model(settings.embedding_model_path)
     embedder = default_embedder(settings.embedding_model_path)
-    store = FileGuideStore(settings.kb_dir / "guides")
-    scope = scope_examples(store.list_guides(), settings.project_root / "data" / "nlu")
-    return build_index(store, settings.index_dir, embedder, scope)
+    guides = FileGuideStore(settings.kb_dir / "guides").list_guides()
+    scope = scope_examples(guides, settings.project_root / "data" / "nlu")
+    return build_index(InMemoryGuideStore(guides), settings.index_dir, embedder, scope)
 
 
 @lru_cache(maxsize=1)

@@ -5,16 +5,53 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, HttpUrl, field_validator
+from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
 
 Topic = Literal["pas", "flytning", "mitid", "aabningstider"]
 TOPICS: tuple[Topic, ...] = ("pas", "flytning", "mitid", "aabningstider")
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(?P<meta>.*?)\n---\s*\n(?P<body>.*)\Z", re.DOTALL)
+
+
+# pydantic's error types in the words a guide editor reads; others keep pydantic's message.
+_DANISH_ERRORS = {
+    "missing": "feltet mangler",
+    "string_type": "skal være tekst",
+    "string_too_short": "må ikke være tomt",
+    "too_short": "skal have mindst {min_length}",
+    "list_type": "skal være en liste",
+    "url_parsing": "er ikke en gyldig webadresse (https://…)",
+    "url_scheme": "skal begynde med http:// eller https://",
+    "date_from_datetime_parsing": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD)",
+    "literal_error": "skal være en af: {expected}",
+    "string_pattern_mismatch": "må kun indeholde små bogstaver a-z, tal og bindestreg",
+    "bool_type": "skal være true eller false",
+    "dict_type": "skal være en samling af felter",
+}
+
+
+def danish_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error in Danish; our own validators already raise Danish messages."""
+    context = error.get("ctx") or {}
+    if error["type"] == "value_error":
+        return str(context.get("error", error["msg"]))
+    template = _DANISH_ERRORS.get(error["type"])
+    if template is None:
+        return str(error["msg"])
+    # pydantic lists choices as "'a', 'b' or 'c'".
+    return template.format(**{key: str(value).replace(" or ", " eller ") for key, value in context.items()})
+
+
+def danish_problems(error: ValidationError) -> list[tuple[str, str]]:
+    """(field, Danish message) for every problem pydantic found."""
+    return [(".".join(str(part) for part in e["loc"]) or "(fil)", danish_message(e)) for e in error.errors()]
 
 
 class GuideFormatError(ValueError):

@@ -9,7 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from kb.schema import Guide, parse_guide
+from pydantic import ValidationError
+
+from kb.schema import Guide, GuideFormatError, danish_problems, parse_guide
+
+
+class InvalidGuideError(ValueError):
+    """A guide the store cannot serve; the message names the file and every problem, in Danish."""
 
 
 class GuideStore(Protocol):
@@ -29,14 +35,20 @@ class FileGuideStore:
     def list_guides(self) -> list[Guide]:
         guides = []
         for path in sorted(self.folder.glob("*.md")):
-            guide = parse_guide(path.read_text(encoding="utf-8"))
+            try:
+                guide = parse_guide(path.read_text(encoding="utf-8"))
+            except GuideFormatError as exc:
+                raise InvalidGuideError(f"{path}: {exc}") from exc
+            except ValidationError as exc:
+                problems = "; ".join(f"{field}: {message}" for field, message in danish_problems(exc))
+                raise InvalidGuideError(f"{path}: {problems}") from exc
             if guide.id != path.stem:
-                raise ValueError(f"{path}: id '{guide.id}' does not match the file name")
+                raise InvalidGuideError(f"{path}: id '{guide.id}' er ikke det samme som filnavnet")
             guides.append(guide)
         ids = [g.id for g in guides]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"duplicate guide ids: {', '.join(duplicates)}")
+            raise InvalidGuideError(f"{self.folder}: samme id i flere vejledninger: {', '.join(duplicates)}")
         return guides
 
 

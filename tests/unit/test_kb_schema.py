@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from kb.check import MAX_ANSWER_SENTENCES, count_sentences
 from kb.schema import TOPICS, GuideFormatError, parse_guide
-from kb.store import FileGuideStore
+from kb.store import FileGuideStore, InvalidGuideError
 from tests.conftest import make_guide
 
 VALID = """---
@@ -61,7 +61,7 @@ def test_content_hash_changes_with_content() -> None:
 
 def test_file_store_rejects_id_that_differs_from_file_name(tmp_path: Path) -> None:
     (tmp_path / "andet-navn.md").write_text(VALID, encoding="utf-8")
-    with pytest.raises(ValueError, match="does not match"):
+    with pytest.raises(ValueError, match="er ikke det samme som filnavnet"):
         FileGuideStore(tmp_path).list_guides()
 
 
@@ -71,3 +71,9 @@ def test_shipped_guides_are_valid_and_cover_every_topic() -> None:
     assert len(guides) >= 45
     for guide in guides:
         assert count_sentences(guide.short_answer) <= MAX_ANSWER_SENTENCES, guide.id
+
+
+def test_file_store_names_the_broken_file_and_field_in_danish(tmp_path: Path) -> None:
+    (tmp_path / "pas-test.md").write_text(VALID.replace("topic: pas", "topic: skat"), encoding="utf-8")
+    with pytest.raises(InvalidGuideError, match=r"pas-test\.md: topic: skal være en af"):
+        FileGuideStore(tmp_path).list_guides()
