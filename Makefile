@@ -8,12 +8,15 @@ VENV_RASA := .venv-rasa
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV_RASA)/bin/rasa
+RASA_PY := $(VENV_RASA)/bin/python
+# The model for the current config, domain and data (trained by `make train` when stale).
+CURRENT_MODEL := $(PY) -c "from bot.settings import get_settings as g; from bot.training import ensure_model as e; print(e(g()))"
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 PYTEST_ARGS ?=
 
-.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb test lint typecheck validate unit integration clean
+.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck validate unit integration clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,6 +57,19 @@ bench-kb: model ## Index build time (shipped and 20,000-chunk corpus), query lat
 kb-check: model ## Check every guide and data file: schema, review dates, duplicates (exit 1 on problems)
 	$(PY) -m kb check
 
+eval: index ## Dev set and dialogues through the real stack: intent F1, answer accuracy, escalation, wrong answers
+	$(PY) -m bot.eval --failures
+
+review: setup ## The weekly fallback review from the tracker store (BORGERBOT_DATABASE_URL or var/tracker.db)
+	$(PY) -m bot.review --days 7
+
+tune-fallback: train ## FallbackClassifier thresholds from the dev set (prints a table; copy the choice to config.yml)
+	$(RASA_PY) scripts/tune_fallback.py --model "$$($(CURRENT_MODEL))"
+
+test-stories: train ## Rasa test stories for every dialogue path (fails on any prediction error)
+	$(RASA) test core --stories tests/test_stories.yml --model "$$($(CURRENT_MODEL))" \
+		--out var/rasa-test-results --fail-on-prediction-errors --no-plot
+
 run: model ## Install, train and index what is stale, then start the whole assistant
 	$(PY) -m bot.runner
 
@@ -72,7 +88,7 @@ unit: setup ## Fast tests (no servers started)
 integration: setup ## Tests against the real Rasa server, action server, gateway and databases
 	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
 
-test: lint typecheck validate kb-check ## Everything: ruff, mypy, rasa data validate, kb-check, all pytest tests
+test: lint typecheck validate kb-check test-stories ## Everything: ruff, mypy, rasa data validate, kb-check, Rasa test stories, all pytest tests
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 clean: ## Remove the environments, models, index and runtime files

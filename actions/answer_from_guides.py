@@ -1,4 +1,8 @@
-"""action_answer_from_guides: answer with a curated guide's short answer, and cite it."""
+"""action_answer_from_guides: answer with a curated guide's short answer, and cite it.
+
+Also serves follow-ups ("hvad koster det?"): they are searched in the topic of the
+previous answer, with the previous question as context.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarify import clarify_or_escalate
 from actions.context import (
     INTENT_TOPICS,
     answer_threshold,
@@ -18,9 +23,93 @@ from actions.context import (
     scope_threshold,
 )
 from actions.escalate import hand_over
-from kb.search import IndexUnavailableError
+from actions.outcomes import outcome
+from kb.search import IndexUnavailableError, SearchHit
 
 logger = logging.getLogger(__name__)
+
+
+def followup_query(text: str, previous_question: str | None) -> str:
+    """A follow-up carries no topic words of its own; the previous question supplies them."""
+    return f"{text} {previous_question}" if previous_question else text
+
+
+def search_guides(tracker: Tracker, query: str, topic: str | None) -> SearchHit | None:
+    """The best guide for the query in the topic and the citizen's municipality, if any."""
+    try:
+        hits = guide_search().search(query, municipality=municipality_for(tracker).slug, topic=topic, k=3)
+    except IndexUnavailableError:
+        logger.exception("actions.answer.index_unavailable")
+        return None
+    return hits[0] if hits else None
+
+
+def answer_from_guides(
+    dispatcher: CollectingDispatcher, tracker: Tracker, query: str, topic: str | None, *, check_scope: bool = True
+) -> list[EventType]:
+    """Answer from the best guide, or clarify once, or hand over; never answer below the bar."""
+    best = search_guides(tracker, query, topic)
+    if check_scope and best is not None and best.in_scope is not None and best.in_scope < scope_threshold():
+        # Clearly another matter (a driving licence, say): no guess, no clarifying detour.
+        logger.info("actions.answer.off_topic", extra={"in_scope": best.in_scope, "sender": tracker.sender_id})
+        return hand_over(dispatcher, tracker, "out_of_scope")
+    if best is None or best.confidence < answer_threshold():
+        logger.info(
+            "actions.answer.below_bar",
+            extra={"topic": topic, "confidence": best.confidence if best else None, "sender": tracker.sender_id},
+        )
+        return [
+            SlotSet("last_topic", topic),
+            *clarify_or_escalate(dispatcher, tracker, "low_confidence", "utter_no_sure_answer"),
+        ]
+    return give_answer(dispatcher, tracker, best)
+
+
+def give_answer(dispatcher: CollectingDispatcher, tracker: Tracker, best: SearchHit) -> list[EventType]:
+    """The guide's short answer, its "Læs mere" links and source, and "Fik du svar?"."""
+    logger.info(
+        "actions.answer.guide",
+        extra={
+            "guide_id": best.guide_id,
+            "confidence": best.confidence,
+            "topic": best.topic,
+            "sender": tracker.sender_id,
+        },
+    )
+    dispatcher.utter_message(text=best.short_answer)
+    dispatcher.utter_message(
+        json_message=borgerbot_payload(
+            links=best.links,
+            source={
+                "guide_id": best.guide_id,
+                "title": best.title,
+                "topic": best.topic,
+                "last_reviewed": best.last_reviewed,
+                "score": best.score,
+                "confidence": best.confidence,
+                "url": best.sources[0] if best.sources else None,
+            },
+        )
+    )
+    dispatcher.utter_message(response="utter_ask_helpful")
+    question = tracker.latest_message.get("text") or ""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    events: list[EventType] = [
+        outcome(
+            "answer",
+            guide_id=best.guide_id,
+            topic=best.topic,
+            score=round(best.score, 4),
+            confidence=round(best.confidence, 4),
+        ),
+        SlotSet("last_topic", best.topic),
+        SlotSet("last_guide_id", best.guide_id),
+        SlotSet("unclear_turns", 0),
+        SlotSet("awaiting_feedback", True),
+    ]
+    if intent != "ask_followup" and not question.startswith("/"):
+        events.append(SlotSet("last_question", question))
+    return events
 
 
 class ActionAnswerFromGuides(Action):
@@ -30,58 +119,18 @@ class ActionAnswerFromGuides(Action):
         return "action_answer_from_guides"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        topic = INTENT_TOPICS.get(intent or "") or tracker.get_slot("last_topic")
-        municipality = municipality_for(tracker)
-        query = tracker.latest_message.get("text") or ""
-        try:
-            hits = guide_search().search(query, municipality=municipality.slug, topic=topic, k=3)
-        except IndexUnavailableError:
-            logger.exception("actions.answer.index_unavailable")
-            hits = []
-
-        best = hits[0] if hits else None
-        if best is not None and best.in_scope is not None and best.in_scope < scope_threshold():
-            # Clearly another matter (a driving licence, say): no guess, no clarifying detour.
-            logger.info("actions.answer.off_topic", extra={"in_scope": best.in_scope, "sender": tracker.sender_id})
-            hand_over(dispatcher, tracker, "out_of_scope")
-            return []
-        if best is None or best.confidence < answer_threshold():
-            logger.info(
-                "actions.answer.below_bar",
-                extra={"topic": topic, "confidence": best.confidence if best else None, "sender": tracker.sender_id},
-            )
-            dispatcher.utter_message(
-                response="utter_no_sure_answer",
-                municipality_name=municipality.name,
-                municipality_phone=municipality.phone,
-            )
-            dispatcher.utter_message(json_message=borgerbot_payload(clarification=True))
-            return [SlotSet("last_topic", topic)]
-
-        logger.info(
-            "actions.answer.guide",
-            extra={
-                "guide_id": best.guide_id,
-                "confidence": best.confidence,
-                "topic": best.topic,
-                "sender": tracker.sender_id,
-            },
-        )
-        dispatcher.utter_message(text=best.short_answer)
-        dispatcher.utter_message(
-            json_message=borgerbot_payload(
-                links=best.links,
-                source={
-                    "guide_id": best.guide_id,
-                    "title": best.title,
-                    "topic": best.topic,
-                    "last_reviewed": best.last_reviewed,
-                    "score": best.score,
-                    "confidence": best.confidence,
-                    "url": best.sources[0] if best.sources else None,
-                },
-            )
-        )
-        dispatcher.utter_message(response="utter_ask_helpful")
-        return [SlotSet("last_topic", best.topic), SlotSet("last_guide_id", best.guide_id)]
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        text = tracker.latest_message.get("text") or ""
+        if text.startswith("/") and intent in INTENT_TOPICS:
+            # A topic button after a clarification: ask what they want to know about it.
+            dispatcher.utter_message(response=f"utter_ask_topic_question_{INTENT_TOPICS[intent]}")
+            return [SlotSet("last_topic", INTENT_TOPICS[intent]), SlotSet("awaiting_feedback", False)]
+        if intent == "ask_followup":
+            topic = tracker.get_slot("last_topic")
+            if not topic:
+                return clarify_or_escalate(dispatcher, tracker, "followup_without_context", "utter_ask_followup_topic")
+            # The intent already says it is a follow-up of an in-scope answer: no scope gate.
+            query = followup_query(text, tracker.get_slot("last_question"))
+            return answer_from_guides(dispatcher, tracker, query, topic, check_scope=False)
+        topic = INTENT_TOPICS.get(intent) or tracker.get_slot("last_topic")
+        return answer_from_guides(dispatcher, tracker, text, topic)

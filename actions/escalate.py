@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context
 from actions.context import borgerbot_payload, hotline, municipality_for
 from actions.hours_text import status_now
+from actions.outcomes import outcome, reset_counters
 from kb.hours import hotline_schedule
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ RESPONSES_BY_REASON = {
     "out_of_scope": "utter_out_of_scope",
     "not_helpful": "utter_handover_not_helpful",
 }
+SUMMARY_MAX_CHARS = 160
 
 
 def escalation_reason(intent: str | None) -> str:
@@ -33,7 +35,24 @@ def escalation_reason(intent: str | None) -> str:
     return "no_answer"
 
 
-def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+def question_summary(tracker: Tracker) -> str | None:
+    """The citizen's question in one line, to repeat on the phone.
+
+    The question being handed over is the latest message unless that is only a
+    reaction ("nej", "kan jeg tale med et menneske"): then it is the question the
+    bot last tried to answer.
+    """
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    text = tracker.latest_message.get("text") or ""
+    if intent in ("deny", "request_human", "affirm", "feedback") or text.startswith("/"):
+        text = tracker.get_slot("last_question") or ""
+    line = " ".join(text.split())
+    if len(line) > SUMMARY_MAX_CHARS:
+        line = line[: SUMMARY_MAX_CHARS - 1].rstrip() + "…"
+    return line or None
+
+
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[EventType]:
     """Tell the citizen where a human helps: DDH (open now or when), the municipality's phone."""
     municipality = municipality_for(tracker)
     ddh = hotline()
@@ -46,6 +65,9 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -
     )
     status_response, status_slots = status_now("ddh", hotline_schedule(ddh), context.now())
     dispatcher.utter_message(response=status_response, **status_slots)
+    summary = question_summary(tracker)
+    if summary:
+        dispatcher.utter_message(response="utter_handover_summary", summary=summary)
     dispatcher.utter_message(
         json_message=borgerbot_payload(
             escalated=True,
@@ -53,6 +75,7 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -
             links=[{"title": f"Ring til {ddh.name}: {ddh.phone}", "url": ddh.phone_uri}],
         )
     )
+    return [outcome("escalation", reason=reason), *reset_counters()]
 
 
 class ActionEscalateToDdh(Action):
@@ -62,5 +85,5 @@ class ActionEscalateToDdh(Action):
         return "action_escalate_to_ddh"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        hand_over(dispatcher, tracker, escalation_reason((tracker.latest_message.get("intent") or {}).get("name")))
-        return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return hand_over(dispatcher, tracker, escalation_reason(intent))

@@ -1,7 +1,9 @@
 """action_opening_hours: "har I åbent nu / i morgen / på lørdag / juleaften?" for Borgerservice and DDH.
 
 Hours, holidays and closing days come from the data files (kb.hours); the day the citizen
-means from kb.dates. Hours a municipality has not confirmed are never shown as fact.
+means from the ``day`` entity (or the whole message) through kb.dates. Hours a
+municipality has not confirmed are never shown as fact. Questions of the topic that are
+not about hours (booking a time, self-service) are answered from their guides.
 """
 
 from __future__ import annotations
@@ -9,15 +11,45 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.context import borgerbot_payload, hotline, municipality_for
+from actions.answer_from_guides import give_answer, search_guides
+from actions.context import answer_threshold, borgerbot_payload, hotline, municipality_for, scope_threshold
 from actions.hours_text import hours_that_day, status_now
-from kb.dates import asked_day
+from actions.outcomes import outcome
+from kb.dates import AskedDay, asked_day
 from kb.hours import borgerservice_schedule, hotline_schedule
-from kb.municipalities import format_week
+from kb.municipalities import Municipality, format_week
+from kb.normalize import normalize
+
+# Guides about hours themselves: the data files answer those better than a static text.
+HOURS_GUIDES = frozenset({"aabningstider-digital-hotline", "aabningstider-helligdage"})
+
+
+def entity_value(tracker: Tracker, entity: str) -> str | None:
+    """The first value of an entity in the latest message."""
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def _fold(name: str) -> str:
+    """A municipality name as citizens spell it in any way: Høje-Taastrup, hoeje taastrup, Hoje-Tåstrup."""
+    folded = normalize(name)  # æøå are already ae, oe, aa here
+    for digraph, letter in (("ae", "a"), ("oe", "o"), ("aa", "a")):
+        folded = folded.replace(digraph, letter)
+    return "".join(ch for ch in folded if ch.isalpha())
+
+
+def other_municipality(named: str | None, municipality: Municipality) -> str | None:
+    """The municipality the citizen named, when it is not the one whose site they are on.
+
+    A short form of our own name ("Taastrup" for Høje-Taastrup) counts as our own.
+    """
+    if not named:
+        return None
+    asked, own = _fold(named), _fold(municipality.name.removesuffix(" Kommune"))
+    return None if len(asked) >= 4 and asked in own else named
 
 
 class ActionOpeningHours(Action):
@@ -27,10 +59,30 @@ class ActionOpeningHours(Action):
         return "action_opening_hours"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        asked = None if text.startswith("/") else self.day_asked(tracker, text)
+        if asked is None and not text.startswith("/"):
+            best = search_guides(tracker, text, "aabningstider")
+            if (
+                best is not None
+                and best.guide_id not in HOURS_GUIDES
+                and best.confidence >= answer_threshold()
+                and (best.in_scope is None or best.in_scope >= scope_threshold())
+            ):
+                return give_answer(dispatcher, tracker, best)
+        return self.tell_hours(dispatcher, tracker, asked)
+
+    @staticmethod
+    def day_asked(tracker: Tracker, text: str) -> AskedDay | None:
+        """The day in the ``day`` entity, else in the whole message (dateparser reads more forms there)."""
+        day_word = entity_value(tracker, "day")
+        asked = asked_day(day_word, context.now()) if day_word else None
+        return asked or asked_day(text, context.now())
+
+    def tell_hours(self, dispatcher: CollectingDispatcher, tracker: Tracker, asked: AskedDay | None) -> list[EventType]:
         municipality = municipality_for(tracker)
         ddh = hotline()
         now = context.now()
-        asked = asked_day(tracker.latest_message.get("text") or "", now)
         address = municipality.addresses[0]
         place = {
             "municipality_name": municipality.name,
@@ -41,7 +93,11 @@ class ActionOpeningHours(Action):
         }
         borgerservice, hotline_hours = borgerservice_schedule(municipality), hotline_schedule(ddh)
 
-        if not municipality.hours_verified:
+        elsewhere = other_municipality(entity_value(tracker, "municipality"), municipality)
+        if elsewhere:
+            # We only hold this municipality's hours: never answer with them for another.
+            dispatcher.utter_message(response="utter_hours_other_municipality", asked_municipality=elsewhere, **place)
+        elif not municipality.hours_verified:
             # Placeholder hours are never shown: a wrong time sends a citizen to a locked door.
             dispatcher.utter_message(response="utter_hours_unverified", **place)
         elif asked is None:
@@ -74,4 +130,9 @@ class ActionOpeningHours(Action):
                 source={"title": f"Åbningstider for {municipality.name}", "url": str(municipality.website)},
             )
         )
-        return []
+        return [
+            outcome("hours", day=asked.day.isoformat() if asked else None, now=bool(asked and asked.now)),
+            SlotSet("last_topic", "aabningstider"),
+            SlotSet("unclear_turns", 0),
+            SlotSet("awaiting_feedback", False),
+        ]

@@ -79,6 +79,11 @@ class Settings(BaseSettings):
         """Where the gateway keeps its sessions: the configured database or a SQLite file."""
         return self.database_url or f"sqlite:///{self.var_dir / 'borgerbot.db'}"
 
+    @property
+    def tracker_database_url(self) -> str:
+        """Where Rasa's tracker store keeps the conversations (see bot.rasa_config)."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

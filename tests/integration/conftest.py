@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,18 +11,13 @@ import pytest
 from psycopg import sql
 
 from bot.logging_setup import configure_logging
+from bot.ports import free_port
 from bot.settings import Settings
 from bot.stack import Stack
 from bot.training import ensure_model
 from kb.prepare import ensure_index
 
 ADMIN_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

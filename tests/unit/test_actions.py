@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from actions.answer_from_guides import ActionAnswerFromGuides
@@ -17,48 +12,7 @@ from actions.escalate import ActionEscalateToDdh, escalation_reason
 from actions.opening_hours import ActionOpeningHours
 from bot.settings import Settings, get_settings
 from kb.hours import COPENHAGEN
-from kb.prepare import ensure_index
-
-
-def tracker(text: str, intent: str, municipality: str = "kalundborg", slots: dict[str, Any] | None = None) -> Tracker:
-    return Tracker.from_dict(
-        {
-            "sender_id": "test-session",
-            "slots": slots or {},
-            "latest_message": {
-                "text": text,
-                "intent": {"name": intent, "confidence": 0.95},
-                "entities": [],
-                "metadata": {"municipality": municipality},
-            },
-            "events": [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        }
-    )
-
-
-def run(action: Any, track: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, track, {}))
-    return dispatcher.messages, events
-
-
-@pytest.fixture(scope="session")
-def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped guides indexed once for the whole session (embedding them takes seconds)."""
-    index_dir = tmp_path_factory.mktemp("index")
-    ensure_index(Settings(var_dir=index_dir))
-    return index_dir / "index"
-
-
-@pytest.fixture
-def indexed(settings: Settings, shipped_index: Path) -> Settings:
-    (settings.var_dir).mkdir(parents=True, exist_ok=True)
-    (settings.var_dir / "index").symlink_to(shipped_index, target_is_directory=True)
-    return settings
+from tests.unit.trackers import outcomes, run, tracker
 
 
 @pytest.mark.parametrize(
@@ -105,7 +59,7 @@ def test_another_municipal_matter_is_handed_over_at_once(indexed: Settings) -> N
         "reason": "out_of_scope",
         "links": [{"title": "Ring til Den Digitale Hotline: 70 20 00 00", "url": "tel:+4570200000"}],
     }
-    assert events == []
+    assert outcomes(events) == [{"kind": "escalation", "reason": "out_of_scope"}]
 
 
 def test_missing_index_is_a_clarification_not_a_crash(settings: Settings) -> None:
@@ -122,13 +76,14 @@ def test_missing_index_is_a_clarification_not_a_crash(settings: Settings) -> Non
     ],
 )
 def test_escalation_names_ddh_and_the_municipality(settings: Settings, intent: str, response: str) -> None:
-    messages, _ = run(ActionEscalateToDdh(), tracker("noget", intent, municipality="hoeje-taastrup"))
-    text, _status, payload = messages
+    messages, events = run(ActionEscalateToDdh(), tracker("noget", intent, municipality="hoeje-taastrup"))
+    text, payload = messages[0], messages[-1]
     assert text["response"] == response
     assert text["ddh_phone"] == "70 20 00 00"
     assert text["municipality_name"] == "Høje-Taastrup Kommune"
     assert payload["custom"]["borgerbot"]["escalated"] is True
     assert payload["custom"]["borgerbot"]["reason"] == escalation_reason(intent)
+    assert outcomes(events) == [{"kind": "escalation", "reason": escalation_reason(intent)}]
 
 
 def test_opening_hours_come_from_the_data_files(settings: Settings) -> None:

@@ -1,0 +1,89 @@
+"""Hold the evaluation conversations with a real stack, through the gateway's chat API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.eval.cases import Conversation
+from bot.eval.judge import Result, observe
+from bot.ports import free_port
+from bot.review import load_conversations
+from bot.settings import Settings
+from bot.stack import Stack
+
+logger = logging.getLogger(__name__)
+
+CONCURRENT_CONVERSATIONS = 4
+
+
+def eval_settings(base: Settings, var_dir: Path) -> Settings:
+    """A stack of its own: fresh var/ folder (SQLite stores), free ports, the published index."""
+    shutil.rmtree(var_dir, ignore_errors=True)
+    var_dir.mkdir(parents=True)
+    (var_dir / "index").symlink_to(base.index_dir.resolve(), target_is_directory=True)
+    return base.model_copy(
+        update={
+            "var_dir": var_dir,
+            "database_url": None,
+            "rasa_port": free_port(),
+            "action_port": free_port(),
+            "gateway_port": free_port(),
+            "gateway_host": "127.0.0.1",
+        }
+    )
+
+
+async def _converse(http: httpx.AsyncClient, conversation: Conversation) -> tuple[str | None, list[dict[str, Any]]]:
+    session_id: str | None = None
+    responses: list[dict[str, Any]] = []
+    for turn in conversation.turns:
+        body: dict[str, Any] = {"message": turn.say, "municipality": conversation.municipality}
+        if session_id:
+            body["session_id"] = session_id
+        reply = await http.post("/api/v1/chat", json=body)
+        if reply.status_code >= 500 and reply.status_code != 503:
+            reply.raise_for_status()
+        data = reply.json()
+        session_id = data.get("session_id", session_id)
+        responses.append(data)
+    return session_id, responses
+
+
+async def _converse_all(
+    gateway_url: str, conversations: Sequence[Conversation]
+) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    limit = asyncio.Semaphore(CONCURRENT_CONVERSATIONS)
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=60) as http:
+
+        async def one(conversation: Conversation) -> tuple[str | None, list[dict[str, Any]]]:
+            async with limit:
+                return await _converse(http, conversation)
+
+        return await asyncio.gather(*(one(c) for c in conversations))
+
+
+def run_conversations(settings: Settings, model: Path, conversations: Sequence[Conversation]) -> list[Result]:
+    """Start the stack, hold every conversation, read the outcomes back from the tracker store."""
+    stack = Stack(settings, model)
+    stack.start()
+    try:
+        stack.wait_until_healthy()
+        exchanged = asyncio.run(_converse_all(settings.gateway_url, conversations))
+    finally:
+        stack.stop()
+    stored = load_conversations(settings.tracker_database_url, [s for s, _ in exchanged if s])
+    results = []
+    for conversation, (session_id, responses) in zip(conversations, exchanged, strict=True):
+        turns = stored.get(session_id or "", [])
+        if len(turns) != len(responses):
+            logger.warning("eval.turns_mismatch", extra={"case": conversation.name, "stored": len(turns)})
+        observed = [observe(r, turns[i] if i < len(turns) else None) for i, r in enumerate(responses)]
+        results.append(Result(conversation, observed))
+    return results

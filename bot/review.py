@@ -1,0 +1,176 @@
+"""The weekly fallback review, computed from Rasa's tracker store alone.
+
+The actions record each turn's outcome as an ``outcome`` slot event (actions.outcomes);
+this module reads those events back, turn by turn, and computes the rates managers
+review every week: answered, clarified, escalated (by reason) and found helpful.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from bot.logging_setup import configure_logging
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Turn:
+    """One citizen message, what NLU made of it, and the outcomes the actions recorded."""
+
+    text: str
+    intent: str | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def turns_from_events(events: Iterable[dict[str, Any]]) -> list[Turn]:
+    """Group a conversation's events into turns (events are Rasa's JSON event dicts, in order)."""
+    turns: list[Turn] = []
+    for event in events:
+        if event.get("event") == "user":
+            parse = event.get("parse_data") or {}
+            turns.append(
+                Turn(
+                    text=event.get("text") or "",
+                    intent=(parse.get("intent") or {}).get("name"),
+                    entities=parse.get("entities") or [],
+                )
+            )
+        elif event.get("event") == "slot" and event.get("name") == "outcome" and turns:
+            if isinstance(event.get("value"), dict):
+                turns[-1].outcomes.append(event["value"])
+    return turns
+
+
+def load_conversations(
+    database_url: str, sender_ids: Sequence[str] | None = None, since: float | None = None
+) -> dict[str, list[Turn]]:
+    """Every conversation in the tracker store (or the given ones), as turns."""
+    query = "SELECT sender_id, data FROM events WHERE type_name IN ('user', 'slot')"
+    params: dict[str, Any] = {}
+    if since is not None:
+        query += " AND timestamp >= :since"
+        params["since"] = since
+    query += " ORDER BY id"
+    wanted = set(sender_ids) if sender_ids is not None else None
+    events: dict[str, list[dict[str, Any]]] = {}
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            for sender_id, data in conn.execute(text(query), params):
+                if wanted is None or sender_id in wanted:
+                    events.setdefault(sender_id, []).append(json.loads(data))
+    finally:
+        engine.dispose()
+    return {sender: turns_from_events(evs) for sender, evs in events.items()}
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The week's figures: counts and the rates a manager reads."""
+
+    conversations: int
+    turns: int
+    answers: int
+    clarifications: int
+    escalations: dict[str, int]
+    helpful: int
+    not_helpful: int
+    comments: int
+
+    @property
+    def fallback_rate(self) -> float:
+        """Share of questions the bot could not answer (clarified or handed over)."""
+        questions = self.answers + self.clarifications + sum(self.escalations.values())
+        return (self.clarifications + sum(self.escalations.values())) / questions if questions else 0.0
+
+    @property
+    def escalation_rate(self) -> float:
+        """Share of conversations that ended up with DDH."""
+        return self._escalated_conversations / self.conversations if self.conversations else 0.0
+
+    @property
+    def helpfulness_rate(self) -> float:
+        """Share of "Fik du svar?" answered Ja."""
+        answered = self.helpful + self.not_helpful
+        return self.helpful / answered if answered else 0.0
+
+    _escalated_conversations: int = 0
+
+
+def rates(conversations: dict[str, list[Turn]]) -> Rates:
+    """Count outcomes over the conversations."""
+    kinds: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    helpful = not_helpful = comments = escalated_conversations = 0
+    for turns in conversations.values():
+        escalated = False
+        for turn in turns:
+            for recorded in turn.outcomes:
+                kinds[recorded.get("kind", "")] += 1
+                if recorded.get("kind") == "escalation":
+                    reasons[str(recorded.get("reason"))] += 1
+                    escalated = True
+                elif recorded.get("kind") == "feedback":
+                    if recorded.get("comment"):
+                        comments += 1
+                    elif recorded.get("helpful"):
+                        helpful += 1
+                    else:
+                        not_helpful += 1
+        escalated_conversations += escalated
+    return Rates(
+        conversations=len(conversations),
+        turns=sum(len(t) for t in conversations.values()),
+        answers=kinds["answer"] + kinds["hours"],
+        clarifications=kinds["clarification"],
+        escalations=dict(reasons),
+        helpful=helpful,
+        not_helpful=not_helpful,
+        comments=comments,
+        _escalated_conversations=escalated_conversations,
+    )
+
+
+def report(figures: Rates, days: int) -> str:
+    """The review as plain text for the weekly meeting."""
+    lines = [
+        f"Borgerbot review, last {days} days",
+        f"conversations {figures.conversations}, citizen messages {figures.turns}",
+        f"answers {figures.answers}, clarifications {figures.clarifications}, "
+        f"escalations {sum(figures.escalations.values())} {dict(sorted(figures.escalations.items()))}",
+        f"fallback rate {figures.fallback_rate:.3f}",
+        f"escalation rate (conversations) {figures.escalation_rate:.3f}",
+        f"helpful {figures.helpful}, not helpful {figures.not_helpful}, "
+        f"helpfulness rate {figures.helpfulness_rate:.3f}, comments {figures.comments}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot.review", description=__doc__)
+    parser.add_argument("--days", type=int, default=7)
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    conversations = load_conversations(settings.tracker_database_url, since=time.time() - args.days * 86400)
+    logger.info("review.done", extra={"conversations": len(conversations)})
+    # The report is the command's output, for a human: stdout, not the log.
+    import sys
+
+    sys.stdout.write(report(rates(conversations), args.days) + "\n")
+
+
+if __name__ == "__main__":
+    main()
