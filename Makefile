@@ -74,7 +74,7 @@ run: model ## Install, train and index what is stale, then start the whole assis
 	$(PY) -m bot.runner
 
 lint: setup ## ruff
-	$(VENV)/bin/ruff check bot kb actions tests
+	$(VENV)/bin/ruff check bot kb actions tests scripts
 
 typecheck: setup ## mypy on bot/, kb/ and actions/
 	$(VENV)/bin/mypy bot kb actions

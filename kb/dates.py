@@ -19,8 +19,8 @@ from kb.normalize import normalize
 
 # Words for "right now" and "today": answered with whether it is open at this moment.
 _NOW_PHRASES = frozenset({"nu", "i dag", "lige nu"})
-# Citizens write "2. juledag" where the calendar says "Anden juledag".
-_ORDINALS = {"2.": "anden", "1.": "første"}
+# Citizens write "2. juledag" (or "2 juledag") where the calendar says "Anden juledag".
+_ORDINALS = {"2.": "anden", "1.": "første", "2": "anden", "1": "første"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ def _named_days(year: int) -> dict[str, date]:
 def _named_day(text: str, today: date) -> AskedDay | None:
     words = normalize(text)
     for ordinal, word in _ORDINALS.items():
-        words = words.replace(f"{ordinal} ", f"{word} ")
+        words = f" {words}".replace(f" {ordinal} ", f" {word} ").strip()
+    # "juleaften??" and "pinsedag," name the day as well.
+    words = " ".join("".join(ch if ch.isalnum() else " " for ch in words).split())
     for year in (today.year, today.year + 1):
         # Longest names first: "anden juledag" before "juledag".
         for name, day in sorted(_named_days(year).items(), key=lambda item: -len(item[0])):

@@ -6,15 +6,13 @@ passport answer can only come from the action server.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 
-from bot.sessions import make_engine
+from bot.review import load_conversations, rates
 from bot.settings import Settings
 from tests.integration.conftest import stack_settings
 
@@ -38,17 +36,6 @@ def sources(reply: dict[str, Any]) -> list[dict[str, Any]]:
     return [m["source"] for m in reply["messages"] if m["source"]]
 
 
-def tracker_user_texts(settings: Settings, session_id: str) -> list[str]:
-    """What Rasa's tracker store holds for the session, read from the database itself."""
-    engine = make_engine(settings.database_url or f"sqlite:///{settings.var_dir / 'tracker.db'}")
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"), {"s": session_id}
-        ).all()
-    engine.dispose()
-    return [json.loads(row.data)["text"] for row in rows]
-
-
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_conversation_survives_restart_of_every_process(
     database: str, tmp_path: Path, trained_model: Path, start_stack: Any, request: pytest.FixtureRequest
@@ -69,6 +56,10 @@ def test_conversation_survives_restart_of_every_process(
     assert [s["topic"] for s in sources(passport)] == ["pas"]
     assert passport["messages"][0]["links"], "a guide answer links to where to read more"
     assert passport["escalated"] is False
+    assert passport["messages"][-1]["buttons"], "Fik du svar på dit spørgsmål? with Ja/Nej"
+
+    not_helpful = say(settings, "/deny", session_id)
+    assert not_helpful["escalated"] is False, "the first Nej invites a new question"
 
     stack.stop()
     stack = start_stack(settings, trained_model)
@@ -81,9 +72,22 @@ def test_conversation_survives_restart_of_every_process(
     assert other["escalated"] is True
     assert "70 20 00 00" in all_text(other)
 
-    assert tracker_user_texts(settings, session_id) == [
+    # Everything the weekly review needs is in the tracker store, read from the database itself.
+    (turns,) = load_conversations(settings.tracker_database_url, [session_id]).values()
+    assert [t.text for t in turns] == [
         "Hej",
         "Hvad koster et pas til en voksen?",
+        "/deny",
         "Hvornår skal jeg melde flytning?",
         "Hvordan søger jeg om byggetilladelse til en carport?",
     ]
+    assert [[o["kind"] for o in t.outcomes] for t in turns] == [
+        [],
+        ["answer"],
+        ["feedback"],
+        ["answer"],
+        ["escalation"],
+    ]
+    assert turns[1].outcomes[0]["guide_id"] == sources(passport)[0]["guide_id"]
+    figures = rates({session_id: turns})
+    assert (figures.answers, figures.escalations, figures.not_helpful) == (2, {"out_of_scope": 1}, 1)

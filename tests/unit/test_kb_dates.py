@@ -23,6 +23,7 @@ NOW = datetime(2026, 11, 25, 21, 0, tzinfo=COPENHAGEN)
         ("den 24. december", date(2026, 12, 24), False),
         ("har i åbent juleaften", date(2026, 12, 24), False),
         ("er der åbent 2. juledag", date(2026, 12, 26), False),
+        ("åbent 2 pinsedag?", date(2027, 5, 17), False),
         ("hvad med nytaarsaften", date(2026, 12, 31), False),
         ("aabningstider paaskedag", date(2027, 3, 28), False),  # this year's has passed
     ],
