@@ -68,7 +68,7 @@ tune-fallback: train ## FallbackClassifier thresholds from the dev set (prints a
 
 test-stories: train ## Rasa test stories for every dialogue path (fails on any prediction error)
 	$(RASA) test core --stories tests/test_stories.yml --model "$$($(CURRENT_MODEL))" \
-		--out var/rasa-test-results --fail-on-prediction-errors --no-plot
+		--out var/rasa-test-results --fail-on-prediction-errors --e2e --no-plot
 
 run: model ## Install, train and index what is stale, then start the whole assistant
 	$(PY) -m bot.runner
