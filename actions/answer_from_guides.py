@@ -29,9 +29,17 @@ from kb.search import IndexUnavailableError, SearchHit
 logger = logging.getLogger(__name__)
 
 
-def followup_query(text: str, previous_question: str | None) -> str:
-    """A follow-up carries no topic words of its own; the previous question supplies them."""
-    return f"{text} {previous_question}" if previous_question else text
+# A word that names each topic, for follow-ups that carry none of their own.
+TOPIC_WORDS = {"pas": "pas", "flytning": "flytning", "mitid": "MitID", "aabningstider": "Borgerservice"}
+
+
+def followup_query(text: str, topic: str) -> str:
+    """A follow-up ("hvad koster det?") with the topic's name in place of "det".
+
+    Adding the whole previous question instead pulled answers back to the previous
+    guide ("hvad koster det?" after a renewal answered with the renewal guide again).
+    """
+    return f"{text} {TOPIC_WORDS.get(topic, '')}".strip()
 
 
 def search_guides(tracker: Tracker, query: str, topic: str | None) -> SearchHit | None:
@@ -45,10 +53,22 @@ def search_guides(tracker: Tracker, query: str, topic: str | None) -> SearchHit 
 
 
 def answer_from_guides(
-    dispatcher: CollectingDispatcher, tracker: Tracker, query: str, topic: str | None, *, check_scope: bool = True
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    query: str,
+    topic: str | None,
+    *,
+    check_scope: bool = True,
+    clarify: bool = True,
 ) -> list[EventType]:
-    """Answer from the best guide, or clarify once, or hand over; never answer below the bar."""
+    """Answer from the best guide, or clarify once, or hand over; never answer below the bar.
+
+    With ``clarify=False`` (NLU already judged the message another matter) anything but a
+    confident in-scope answer is handed over at once, without a clarifying detour.
+    """
     best = search_guides(tracker, query, topic)
+    if not clarify and (best is None or best.confidence < answer_threshold()):
+        return hand_over(dispatcher, tracker, "out_of_scope")
     if check_scope and best is not None and best.in_scope is not None and best.in_scope < scope_threshold():
         # Clearly another matter (a driving licence, say): no guess, no clarifying detour.
         logger.info("actions.answer.off_topic", extra={"in_scope": best.in_scope, "sender": tracker.sender_id})
@@ -130,7 +150,10 @@ class ActionAnswerFromGuides(Action):
             if not topic:
                 return clarify_or_escalate(dispatcher, tracker, "followup_without_context", "utter_ask_followup_topic")
             # The intent already says it is a follow-up of an in-scope answer: no scope gate.
-            query = followup_query(text, tracker.get_slot("last_question"))
-            return answer_from_guides(dispatcher, tracker, query, topic, check_scope=False)
+            return answer_from_guides(dispatcher, tracker, followup_query(text, topic), topic, check_scope=False)
+        if intent == "out_of_scope":
+            # NLU's out_of_scope also catches in-scope questions phrased around other matters
+            # ("kan jeg rejse til norge med kørekort"): a guide that clearly answers still may.
+            return answer_from_guides(dispatcher, tracker, text, None, clarify=False)
         topic = INTENT_TOPICS.get(intent) or tracker.get_slot("last_topic")
         return answer_from_guides(dispatcher, tracker, text, topic)

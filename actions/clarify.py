@@ -17,9 +17,17 @@ logger = logging.getLogger(__name__)
 
 
 def clarify_or_escalate(
-    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, response: str = "utter_ask_rephrase"
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    response: str = "utter_ask_rephrase",
+    **recorded: Any,
 ) -> list[EventType]:
-    """Ask once (``response`` names DDH for those who would rather call); escalate on the next miss."""
+    """Ask once (``response`` names DDH for those who would rather call); escalate on the next miss.
+
+    ``recorded`` goes into the outcome (the best guess and its confidence, say), so the
+    review can see what the bot nearly answered.
+    """
     misses = count(tracker, "unclear_turns")
     if misses >= 1:
         return hand_over(dispatcher, tracker, "no_answer")
@@ -31,7 +39,7 @@ def clarify_or_escalate(
     dispatcher.utter_message(json_message=borgerbot_payload(clarification=True, reason=reason))
     question = tracker.latest_message.get("text") or ""
     events: list[EventType] = [
-        outcome("clarification", reason=reason),
+        outcome("clarification", reason=reason, **recorded),
         SlotSet("unclear_turns", misses + 1),
         SlotSet("awaiting_feedback", False),
     ]

@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarify import clarify_or_escalate
 from actions.escalate import hand_over
 from actions.outcomes import count, outcome
 
@@ -38,9 +39,9 @@ class ActionHandleFeedback(Action):
             return [outcome("feedback", helpful=None, comment=True, guide_id=guide_id if awaiting else None)]
 
         if not awaiting:
-            # "ja" or "nej" with no answer to judge: invite a question instead of guessing.
-            dispatcher.utter_message(response="utter_how_can_i_help")
-            return []
+            # "ja" or "nej" with no answer to judge: a message the bot did not understand
+            # ("asdfg" and "??" land here too), so it counts as a miss.
+            return clarify_or_escalate(dispatcher, tracker, f"{intent}_without_answer")
 
         helpful = intent == "affirm"
         logger.info("actions.feedback", extra={"helpful": helpful, "guide_id": guide_id, "sender": tracker.sender_id})

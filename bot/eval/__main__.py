@@ -10,20 +10,27 @@ import time
 from bot.eval.cases import load_cases
 from bot.eval.driver import eval_settings, run_conversations
 from bot.eval.judge import Result, correct
-from bot.eval.metrics import Summary, summarise
+from bot.eval.metrics import Summary, bar_sweep, summarise
 from bot.logging_setup import configure_logging
 from bot.settings import get_settings
 from bot.training import ensure_model
-from kb.prepare import ensure_index
+from kb.prepare import default_search, ensure_index
 
 logger = logging.getLogger(__name__)
 
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 TARGETS = (
     ("answer accuracy (in-scope dev)", "answer_accuracy", ">=", 0.90),
     ("out-of-scope escalated", "out_of_scope_escalated", ">=", 0.97),
     ("requests for a human escalated", "human_escalated", ">=", 0.97),
     ("wrong-answer rate", "wrong_answer_rate", "<=", 0.03),
 )
+
+
+def answer_bar() -> float:
+    """The bar the action server answers from (same settings, same calibration file)."""
+    configured = get_settings().min_answer_confidence
+    return configured if configured is not None else default_search().calibration.threshold()
 
 
 def render(summary: Summary) -> str:
@@ -84,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(results)
     # The figures are this command's output, for a human reader.
     sys.stdout.write(f"{len(cases)} conversations, {summary.messages} messages\n{render(summary)}\n")
+    sys.stdout.write(f"answer bar now {answer_bar():.3f}; what other bars would do on the one-message dev cases:\n")
+    for point in bar_sweep(results, SWEEP):
+        sys.stdout.write(
+            f"  bar {point.bar:.2f}: answer accuracy {point.answer_accuracy:.3f}, "
+            f"wrong answers {point.wrong_answer_rate:.3f}\n"
+        )
     if args.failures:
         sys.stdout.write("failures:\n" + failures(results) + "\n")
     return 0

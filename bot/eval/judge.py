@@ -24,6 +24,8 @@ class Observed:
     escalated: bool = False
     helpful: bool | None = None
     reply: str = ""
+    confidence: float | None = None  # of the answer, or of the best guess behind a clarification
+    guess: str | None = None  # the guide a clarification nearly answered from
 
 
 def observe(response: dict[str, Any], stored: StoredTurn | None) -> Observed:
@@ -46,6 +48,8 @@ def observe(response: dict[str, Any], stored: StoredTurn | None) -> Observed:
         escalated=bool(response.get("escalated")),
         helpful=feedback.get("helpful"),
         reply=reply,
+        confidence=last.get("confidence"),
+        guess=last.get("guide_id") if kind == "clarify" else None,
     )
 
 

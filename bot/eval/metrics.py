@@ -108,3 +108,42 @@ def summarise(results: Sequence[Result]) -> Summary:
         ),
         wrong_guides=[(e, o, n) for (e, o), n in wrong_guides.most_common(10)],
     )
+
+
+@dataclass(frozen=True)
+class BarPoint:
+    bar: float
+    answer_accuracy: float  # in-scope dev questions answered from the right guide
+    wrong_answer_rate: float  # over in-scope and out-of-scope dev questions
+
+
+def bar_sweep(results: Sequence[Result], bars: Sequence[float]) -> list[BarPoint]:
+    """What other answer bars would have done on the one-message dev cases, from one run.
+
+    Answers and clarifications record the best guide and its confidence, so a higher bar
+    turns answers below it into clarifications, and a lower one turns recorded guesses
+    above it into answers. Hand-overs (scope gate, out_of_scope) stay as they were.
+    """
+    cases = [r for r in results if r.conversation.source in ("in_scope", "out_of_scope") and r.observed]
+    in_scope = [r for r in cases if r.conversation.source == "in_scope"]
+    points = []
+    for bar in bars:
+        right = wrong = 0
+        for r in cases:
+            expect, observed = r.conversation.turns[0].expect, r.observed[0]
+            if observed.kind == "hours" or observed.confidence is None:
+                given = observed.guide if observed.kind == "answer" else None
+                answers = observed.kind in ("answer", "hours")
+            else:
+                given = observed.guide or observed.guess
+                answers = observed.kind in ("answer", "clarify") and observed.confidence >= bar
+            if not answers:
+                continue
+            if observed.kind == "hours":
+                is_right = correct(expect, observed)
+            else:
+                is_right = expect.kind == "answer" and given == expect.guide
+            right += is_right and r.conversation.source == "in_scope"
+            wrong += not is_right
+        points.append(BarPoint(bar, ratio(right, len(in_scope)), ratio(wrong, len(cases))))
+    return points

@@ -118,9 +118,18 @@ def test_two_nej_in_a_row_hand_over_with_the_question(settings: Settings) -> Non
     assert summary["summary"] == "jeg skal have fornyet mit pas"
 
 
-def test_ja_or_nej_with_nothing_to_judge_invites_a_question(settings: Settings) -> None:
-    messages, events = run(ActionHandleFeedback(), tracker("nej", "deny"))
-    assert responses(messages) == ["utter_how_can_i_help"] and events == []
+def test_ja_or_nej_with_nothing_to_judge_counts_as_a_miss(settings: Settings) -> None:
+    messages, events = run(ActionHandleFeedback(), tracker("??", "affirm"))
+    assert responses(messages)[0] == "utter_ask_rephrase"
+    assert outcomes(events) == [{"kind": "clarification", "reason": "affirm_without_answer"}]
+
+
+def test_an_out_of_scope_intent_is_answered_only_when_a_guide_clearly_fits(indexed: Settings) -> None:
+    messages, events = run(ActionAnswerFromGuides(), tracker("hvordan søger jeg boligstøtte", "out_of_scope"))
+    assert outcomes(events) == [{"kind": "escalation", "reason": "out_of_scope"}]
+    assert responses(messages)[0] == "utter_out_of_scope"
+    messages, events = run(ActionAnswerFromGuides(), tracker("hvad koster et pas til en voksen", "out_of_scope"))
+    assert outcomes(events)[0]["guide_id"] == "pas-pris"
 
 
 def test_free_text_feedback_is_thanked_and_recorded(settings: Settings) -> None:
