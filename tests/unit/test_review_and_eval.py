@@ -8,7 +8,7 @@ import yaml
 
 from bot.eval.cases import Conversation, Expected, Turn, load_cases
 from bot.eval.judge import Observed, Result, correct, wrong_answer
-from bot.eval.metrics import intent_scores, summarise
+from bot.eval.metrics import bar_sweep, intent_scores, summarise
 from bot.review import rates, turns_from_events
 
 
@@ -122,3 +122,24 @@ def test_the_shipped_cases_load_and_name_real_guides() -> None:
     assert {c.source for c in cases} == {"in_scope", "out_of_scope", "human", "dialogue"}
     dialogues = yaml.safe_load(Path("kb/eval/dialogues.yml").read_text(encoding="utf-8"))
     assert sum(c.source == "dialogue" for c in cases) == len(dialogues["dialogues"])
+
+
+def test_bar_sweep_replays_recorded_confidences() -> None:
+    def case(source: str, expect: Expected, observed: Observed) -> Result:
+        return Result(Conversation(source, source, "kalundborg", (Turn("x", expect),)), [observed])  # type: ignore[arg-type]
+
+    results = [
+        case(
+            "in_scope", Expected("answer", "pas", "pas-pris"), Observed("answer", "ask_pas", "pas-pris", confidence=0.8)
+        ),
+        case(
+            "in_scope",
+            Expected("answer", "pas", "pas-forny"),
+            Observed("clarify", "ask_pas", confidence=0.5, guess="pas-forny"),
+        ),
+        case("out_of_scope", Expected("escalate"), Observed("answer", "ask_pas", "pas-pris", confidence=0.6)),
+    ]
+    low, mid, high = bar_sweep(results, [0.4, 0.55, 0.9])
+    assert (low.answer_accuracy, low.wrong_answer_rate) == (1.0, 1 / 3)
+    assert (mid.answer_accuracy, mid.wrong_answer_rate) == (0.5, 1 / 3)
+    assert (high.answer_accuracy, high.wrong_answer_rate) == (0.0, 0.0)
