@@ -28,6 +28,9 @@ from kb.search import IndexUnavailableError, SearchHit
 
 logger = logging.getLogger(__name__)
 
+# How many guides a search returns, and a clarification offers as "Mener du …?" buttons.
+OPTIONS = 3
+
 
 # A word that names each topic, for follow-ups that carry none of their own.
 TOPIC_WORDS = {"pas": "pas", "flytning": "flytning", "mitid": "MitID", "aabningstider": "Borgerservice"}
@@ -42,14 +45,35 @@ def followup_query(text: str, topic: str) -> str:
     return f"{text} {TOPIC_WORDS.get(topic, '')}".strip()
 
 
-def search_guides(tracker: Tracker, query: str, topic: str | None) -> SearchHit | None:
-    """The best guide for the query in the topic and the citizen's municipality, if any."""
+def search_guides(tracker: Tracker, query: str, topic: str | None) -> list[SearchHit]:
+    """The best guides for the query in the topic and the citizen's municipality, best first."""
     try:
-        hits = guide_search().search(query, municipality=municipality_for(tracker).slug, topic=topic, k=3)
+        return guide_search().search(query, municipality=municipality_for(tracker).slug, topic=topic, k=OPTIONS)
+    except IndexUnavailableError:
+        logger.exception("actions.answer.index_unavailable")
+        return []
+
+
+def guide_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:
+    """ "Mener du …?" buttons: each sends the guide's topic intent with the guide's id."""
+    intents = {topic: intent for intent, topic in INTENT_TOPICS.items()}
+    return [
+        {"title": hit.title, "payload": f'/{intents[hit.topic]}{{"guide_id": "{hit.guide_id}"}}'}
+        for hit in hits
+        if hit.topic in intents
+    ]
+
+
+def chosen_guide(tracker: Tracker) -> SearchHit | None:
+    """The guide a "Mener du …?" button named, if the citizen clicked one."""
+    guide_id = next(tracker.get_latest_entity_values("guide_id"), None)
+    if not guide_id or not (tracker.latest_message.get("text") or "").startswith("/"):
+        return None
+    try:
+        return guide_search().guide(str(guide_id), municipality_for(tracker).slug)
     except IndexUnavailableError:
         logger.exception("actions.answer.index_unavailable")
         return None
-    return hits[0] if hits else None
 
 
 def answer_from_guides(
@@ -66,7 +90,8 @@ def answer_from_guides(
     With ``clarify=False`` (NLU already judged the message another matter) anything but a
     confident in-scope answer is handed over at once, without a clarifying detour.
     """
-    best = search_guides(tracker, query, topic)
+    hits = search_guides(tracker, query, topic)
+    best = hits[0] if hits else None
     if not clarify and (best is None or best.confidence < answer_threshold()):
         return hand_over(dispatcher, tracker, "out_of_scope")
     if check_scope and best is not None and best.in_scope is not None and best.in_scope < scope_threshold():
@@ -78,9 +103,12 @@ def answer_from_guides(
             "actions.answer.below_bar",
             extra={"topic": topic, "confidence": best.confidence if best else None, "sender": tracker.sender_id},
         )
+        best_guess = {"guide_id": best.guide_id, "confidence": round(best.confidence, 4)} if best else {}
+        buttons = guide_buttons(hits)
+        response = "utter_no_sure_answer_options" if buttons else "utter_no_sure_answer"
         return [
             SlotSet("last_topic", topic),
-            *clarify_or_escalate(dispatcher, tracker, "low_confidence", "utter_no_sure_answer"),
+            *clarify_or_escalate(dispatcher, tracker, "low_confidence", response, buttons=buttons, **best_guess),
         ]
     return give_answer(dispatcher, tracker, best)
 
@@ -141,6 +169,9 @@ class ActionAnswerFromGuides(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         text = tracker.latest_message.get("text") or ""
+        chosen = chosen_guide(tracker)
+        if chosen is not None:
+            return give_answer(dispatcher, tracker, chosen)
         if text.startswith("/") and intent in INTENT_TOPICS:
             # A topic button after a clarification: ask what they want to know about it.
             dispatcher.utter_message(response=f"utter_ask_topic_question_{INTENT_TOPICS[intent]}")

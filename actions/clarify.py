@@ -21,6 +21,7 @@ def clarify_or_escalate(
     tracker: Tracker,
     reason: str,
     response: str = "utter_ask_rephrase",
+    buttons: list[dict[str, str]] | None = None,
     **recorded: Any,
 ) -> list[EventType]:
     """Ask once (``response`` names DDH for those who would rather call); escalate on the next miss.
@@ -34,7 +35,10 @@ def clarify_or_escalate(
     municipality = municipality_for(tracker)
     logger.info("actions.clarify", extra={"reason": reason, "sender": tracker.sender_id})
     dispatcher.utter_message(
-        response=response, municipality_name=municipality.name, municipality_phone=municipality.phone
+        response=response,
+        buttons=buttons or [],
+        municipality_name=municipality.name,
+        municipality_phone=municipality.phone,
     )
     dispatcher.utter_message(json_message=borgerbot_payload(clarification=True, reason=reason))
     question = tracker.latest_message.get("text") or ""

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.answer_from_guides import give_answer, search_guides
+from actions.answer_from_guides import chosen_guide, give_answer, search_guides
 from actions.context import answer_threshold, borgerbot_payload, hotline, municipality_for, scope_threshold
 from actions.hours_text import hours_that_day, status_now
 from actions.outcomes import outcome
@@ -60,9 +60,13 @@ class ActionOpeningHours(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
+        chosen = chosen_guide(tracker)
+        if chosen is not None:
+            return give_answer(dispatcher, tracker, chosen)
         asked = None if text.startswith("/") else self.day_asked(tracker, text)
         if asked is None and not text.startswith("/"):
-            best = search_guides(tracker, text, "aabningstider")
+            hits = search_guides(tracker, text, "aabningstider")
+            best = hits[0] if hits else None
             if (
                 best is not None
                 and best.guide_id not in HOURS_GUIDES

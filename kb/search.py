@@ -161,6 +161,29 @@ class GuideSearch:
         scores = np.asarray(ranker.get_scores(tokens), dtype=float)
         return {i: float(scores[i]) for i in allowed if scores[i] > 0}
 
+    def guide(self, guide_id: str, municipality: str) -> SearchHit | None:
+        """One guide by id, as a hit the citizen chose themselves (confidence 1)."""
+        index = self._current()
+        for position, record in enumerate(index.records):
+            if record["guide_id"] == guide_id and record["scope"] in ("national", municipality):
+                return SearchHit(
+                    guide_id=guide_id,
+                    content_id=index.content_ids[position],
+                    title=record["title"],
+                    topic=record["topic"],
+                    scope=record["scope"],
+                    short_answer=record["short_answer"],
+                    score=1.0,
+                    confidence=1.0,
+                    dense_score=0.0,
+                    lexical_score=0.0,
+                    in_scope=None,
+                    last_reviewed=record["last_reviewed"],
+                    links=record["links"],
+                    sources=record["sources"],
+                )
+        return None
+
     def search(
         self, query: str, municipality: str, topic: str | None = None, k: int = 5, mode: Mode = "hybrid"
     ) -> list[SearchHit]:

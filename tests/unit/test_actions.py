@@ -41,13 +41,15 @@ def test_below_the_bar_it_asks_instead_of_guessing(indexed: Settings, monkeypatc
     monkeypatch.setenv("BORGERBOT_MIN_ANSWER_CONFIDENCE", "0.9999")
     get_settings.cache_clear()
     messages, _ = run(ActionAnswerFromGuides(), tracker("hvad koster et pas til en voksen", "ask_pas"))
-    assert messages[0]["response"] == "utter_no_sure_answer"
+    assert messages[0]["response"] == "utter_no_sure_answer_options"
+    # "Mener du …?": the best guesses as buttons that name their guide.
+    assert messages[0]["buttons"][0] == {"title": "Hvad koster et pas?", "payload": '/ask_pas{"guide_id": "pas-pris"}'}
     assert messages[1]["custom"]["borgerbot"]["clarification"] is True
 
 
 def test_nonsense_with_a_topical_intent_is_not_answered(indexed: Settings) -> None:
     messages, _ = run(ActionAnswerFromGuides(), tracker("xyzzy qwerty", "ask_pas"))
-    assert messages[0]["response"] in ("utter_no_sure_answer", "utter_out_of_scope")
+    assert messages[0]["response"] in ("utter_no_sure_answer", "utter_no_sure_answer_options", "utter_out_of_scope")
     assert not any(m.get("custom", {}).get("borgerbot", {}).get("source") for m in messages)
 
 

@@ -87,10 +87,27 @@ def test_first_miss_clarifies_and_names_ddh_second_miss_hands_over(indexed: Sett
 def test_below_the_bar_twice_hands_over(indexed: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("actions.answer_from_guides.answer_threshold", lambda: 0.9999)
     messages, events = run(ActionAnswerFromGuides(), tracker("hvad koster et pas", "ask_pas"))
-    assert responses(messages)[0] == "utter_no_sure_answer"
+    assert responses(messages)[0] == "utter_no_sure_answer_options"
     assert slots_set(events)["unclear_turns"] == 1
     messages, events = run(ActionAnswerFromGuides(), tracker("pas pris", "ask_pas", slots={"unclear_turns": 1}))
     assert outcomes(events) == [{"kind": "escalation", "reason": "no_answer"}]
+
+
+def test_a_guide_button_answers_from_the_guide_chosen(indexed: Settings) -> None:
+    entities = [{"entity": "guide_id", "value": "pas-pris"}]
+    slots = {"unclear_turns": 1, "last_question": "hvad med prisen"}
+    messages, events = run(
+        ActionAnswerFromGuides(), tracker('/ask_pas{"guide_id": "pas-pris"}', "ask_pas", slots=slots, entities=entities)
+    )
+    assert messages[1]["custom"]["borgerbot"]["source"]["guide_id"] == "pas-pris"
+    assert outcomes(events)[0] == {
+        "kind": "answer",
+        "guide_id": "pas-pris",
+        "topic": "pas",
+        "score": 1.0,
+        "confidence": 1.0,
+    }
+    assert slots_set(events)["unclear_turns"] == 0
 
 
 def test_a_topic_button_asks_what_the_citizen_wants_to_know(indexed: Settings) -> None:
