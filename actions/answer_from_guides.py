@@ -1,7 +1,8 @@
 """action_answer_from_guides: answer with a curated guide's short answer, and cite it.
 
 Also serves follow-ups ("hvad koster det?"): they are searched in the topic of the
-previous answer, with the previous question as context.
+previous answer, with the topic's name in place of "det"; after opening hours they stay
+with opening hours.
 """
 
 from __future__ import annotations
@@ -14,23 +15,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import clarify_or_escalate
-from actions.context import (
-    INTENT_TOPICS,
-    answer_threshold,
-    borgerbot_payload,
-    guide_search,
-    municipality_for,
-    scope_threshold,
-)
+from actions.context import INTENT_TOPICS, answer_threshold, scope_threshold
 from actions.escalate import hand_over
-from actions.outcomes import outcome
-from kb.search import IndexUnavailableError, SearchHit
+from actions.guides import chosen_guide, give_answer, guide_buttons, search_guides
+from actions.opening_hours import ActionOpeningHours
 
 logger = logging.getLogger(__name__)
-
-# How many guides a search returns, and a clarification offers as "Mener du …?" buttons.
-OPTIONS = 3
-
 
 # A word that names each topic, for follow-ups that carry none of their own.
 TOPIC_WORDS = {"pas": "pas", "flytning": "flytning", "mitid": "MitID", "aabningstider": "Borgerservice"}
@@ -43,37 +33,6 @@ def followup_query(text: str, topic: str) -> str:
     guide ("hvad koster det?" after a renewal answered with the renewal guide again).
     """
     return f"{text} {TOPIC_WORDS.get(topic, '')}".strip()
-
-
-def search_guides(tracker: Tracker, query: str, topic: str | None) -> list[SearchHit]:
-    """The best guides for the query in the topic and the citizen's municipality, best first."""
-    try:
-        return guide_search().search(query, municipality=municipality_for(tracker).slug, topic=topic, k=OPTIONS)
-    except IndexUnavailableError:
-        logger.exception("actions.answer.index_unavailable")
-        return []
-
-
-def guide_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:
-    """ "Mener du …?" buttons: each sends the guide's topic intent with the guide's id."""
-    intents = {topic: intent for intent, topic in INTENT_TOPICS.items()}
-    return [
-        {"title": hit.title, "payload": f'/{intents[hit.topic]}{{"guide_id": "{hit.guide_id}"}}'}
-        for hit in hits
-        if hit.topic in intents
-    ]
-
-
-def chosen_guide(tracker: Tracker) -> SearchHit | None:
-    """The guide a "Mener du …?" button named, if the citizen clicked one."""
-    guide_id = next(tracker.get_latest_entity_values("guide_id"), None)
-    if not guide_id or not (tracker.latest_message.get("text") or "").startswith("/"):
-        return None
-    try:
-        return guide_search().guide(str(guide_id), municipality_for(tracker).slug)
-    except IndexUnavailableError:
-        logger.exception("actions.answer.index_unavailable")
-        return None
 
 
 def answer_from_guides(
@@ -113,53 +72,6 @@ def answer_from_guides(
     return give_answer(dispatcher, tracker, best)
 
 
-def give_answer(dispatcher: CollectingDispatcher, tracker: Tracker, best: SearchHit) -> list[EventType]:
-    """The guide's short answer, its "Læs mere" links and source, and "Fik du svar?"."""
-    logger.info(
-        "actions.answer.guide",
-        extra={
-            "guide_id": best.guide_id,
-            "confidence": best.confidence,
-            "topic": best.topic,
-            "sender": tracker.sender_id,
-        },
-    )
-    dispatcher.utter_message(text=best.short_answer)
-    dispatcher.utter_message(
-        json_message=borgerbot_payload(
-            links=best.links,
-            source={
-                "guide_id": best.guide_id,
-                "title": best.title,
-                "topic": best.topic,
-                "last_reviewed": best.last_reviewed,
-                "score": best.score,
-                "confidence": best.confidence,
-                "url": best.sources[0] if best.sources else None,
-            },
-        )
-    )
-    dispatcher.utter_message(response="utter_ask_helpful")
-    question = tracker.latest_message.get("text") or ""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    events: list[EventType] = [
-        outcome(
-            "answer",
-            guide_id=best.guide_id,
-            topic=best.topic,
-            score=round(best.score, 4),
-            confidence=round(best.confidence, 4),
-        ),
-        SlotSet("last_topic", best.topic),
-        SlotSet("last_guide_id", best.guide_id),
-        SlotSet("unclear_turns", 0),
-        SlotSet("awaiting_feedback", True),
-    ]
-    if intent != "ask_followup" and not question.startswith("/"):
-        events.append(SlotSet("last_question", question))
-    return events
-
-
 class ActionAnswerFromGuides(Action):
     """Searches the guides for the citizen's message within the predicted topic."""
 
@@ -180,6 +92,9 @@ class ActionAnswerFromGuides(Action):
             topic = tracker.get_slot("last_topic")
             if not topic:
                 return clarify_or_escalate(dispatcher, tracker, "followup_without_context", "utter_ask_followup_topic")
+            if topic == "aabningstider":
+                # "hvad med i morgen?" after opening hours: still about hours.
+                return await ActionOpeningHours().run(dispatcher, tracker, domain)
             # The intent already says it is a follow-up of an in-scope answer: no scope gate.
             return answer_from_guides(dispatcher, tracker, followup_query(text, topic), topic, check_scope=False)
         if intent == "out_of_scope":

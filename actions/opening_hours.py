@@ -15,8 +15,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.answer_from_guides import chosen_guide, give_answer, search_guides
 from actions.context import answer_threshold, borgerbot_payload, hotline, municipality_for, scope_threshold
+from actions.guides import chosen_guide, give_answer, search_guides
 from actions.hours_text import hours_that_day, status_now
 from actions.outcomes import outcome
 from kb.dates import AskedDay, asked_day

@@ -180,3 +180,10 @@ def test_an_opening_hours_question_that_is_not_about_hours_gets_its_guide(indexe
     )
     assert messages[1]["custom"]["borgerbot"]["source"]["guide_id"] == "aabningstider-tidsbestilling"
     assert outcomes(events)[0]["kind"] == "answer"
+
+
+def test_a_follow_up_after_opening_hours_is_about_hours(indexed: Settings) -> None:
+    _, events = run(
+        ActionAnswerFromGuides(), tracker("hvad med i morgen", "ask_followup", slots={"last_topic": "aabningstider"})
+    )
+    assert outcomes(events) == [{"kind": "hours", "day": "2026-11-27", "now": False}]

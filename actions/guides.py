@@ -1,0 +1,96 @@
+"""Finding guides and giving a guide's answer: shared by the guide and opening-hours actions."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import INTENT_TOPICS, borgerbot_payload, guide_search, municipality_for
+from actions.outcomes import outcome
+from kb.search import IndexUnavailableError, SearchHit
+
+logger = logging.getLogger(__name__)
+
+# How many guides a search returns, and a clarification offers as "Mener du …?" buttons.
+OPTIONS = 3
+
+
+def search_guides(tracker: Tracker, query: str, topic: str | None) -> list[SearchHit]:
+    """The best guides for the query in the topic and the citizen's municipality, best first."""
+    try:
+        return guide_search().search(query, municipality=municipality_for(tracker).slug, topic=topic, k=OPTIONS)
+    except IndexUnavailableError:
+        logger.exception("actions.answer.index_unavailable")
+        return []
+
+
+def guide_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:
+    """ "Mener du …?" buttons: each sends the guide's topic intent with the guide's id."""
+    intents = {topic: intent for intent, topic in INTENT_TOPICS.items()}
+    return [
+        {"title": hit.title, "payload": f'/{intents[hit.topic]}{{"guide_id": "{hit.guide_id}"}}'}
+        for hit in hits
+        if hit.topic in intents
+    ]
+
+
+def chosen_guide(tracker: Tracker) -> SearchHit | None:
+    """The guide a "Mener du …?" button named, if the citizen clicked one."""
+    guide_id = next(tracker.get_latest_entity_values("guide_id"), None)
+    if not guide_id or not (tracker.latest_message.get("text") or "").startswith("/"):
+        return None
+    try:
+        return guide_search().guide(str(guide_id), municipality_for(tracker).slug)
+    except IndexUnavailableError:
+        logger.exception("actions.answer.index_unavailable")
+        return None
+
+
+def give_answer(dispatcher: CollectingDispatcher, tracker: Tracker, best: SearchHit) -> list[EventType]:
+    """The guide's short answer, its "Læs mere" links and source, and "Fik du svar?"."""
+    logger.info(
+        "actions.answer.guide",
+        extra={
+            "guide_id": best.guide_id,
+            "confidence": best.confidence,
+            "topic": best.topic,
+            "sender": tracker.sender_id,
+        },
+    )
+    dispatcher.utter_message(text=best.short_answer)
+    dispatcher.utter_message(
+        json_message=borgerbot_payload(
+            links=best.links,
+            source={
+                "guide_id": best.guide_id,
+                "title": best.title,
+                "topic": best.topic,
+                "last_reviewed": best.last_reviewed,
+                "score": best.score,
+                "confidence": best.confidence,
+                "url": best.sources[0] if best.sources else None,
+            },
+        )
+    )
+    dispatcher.utter_message(response="utter_ask_helpful")
+    question = tracker.latest_message.get("text") or ""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    events: list[EventType] = [
+        outcome(
+            "answer",
+            guide_id=best.guide_id,
+            topic=best.topic,
+            score=round(best.score, 4),
+            confidence=round(best.confidence, 4),
+        ),
+        SlotSet("last_topic", best.topic),
+        SlotSet("last_guide_id", best.guide_id),
+        SlotSet("unclear_turns", 0),
+        SlotSet("awaiting_feedback", True),
+    ]
+    if intent != "ask_followup" and not question.startswith("/"):
+        events.append(SlotSet("last_question", question))
+    return events
