@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.context import borgerbot_payload, hotline, municipality_for
+from actions.context import hotline, municipality_for
 from actions.hours_text import status_now
 from actions.outcomes import outcome, reset_counters
 from kb.hours import hotline_schedule
@@ -68,12 +68,9 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -
     summary = question_summary(tracker)
     if summary:
         dispatcher.utter_message(response="utter_handover_summary", summary=summary)
+    # The call link and the escalation mark: a custom payload whose text lives in the domain.
     dispatcher.utter_message(
-        json_message=borgerbot_payload(
-            escalated=True,
-            reason=reason,
-            links=[{"title": f"Ring til {ddh.name}: {ddh.phone}", "url": ddh.phone_uri}],
-        )
+        response="utter_ddh_call_link", reason=reason, ddh_phone=ddh.phone, ddh_phone_uri=ddh.phone_uri
     )
     return [outcome("escalation", reason=reason), *reset_counters()]
 

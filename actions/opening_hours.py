@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.context import answer_threshold, borgerbot_payload, hotline, municipality_for, scope_threshold
+from actions.context import answer_threshold, hotline, municipality_for, scope_threshold
 from actions.guides import chosen_guide, give_answer, search_guides
 from actions.hours_text import hours_that_day, status_now
 from actions.outcomes import outcome
@@ -125,14 +125,11 @@ class ActionOpeningHours(Action):
         if asked is None:
             dispatcher.utter_message(response="utter_ddh_hours", ddh_hours=format_week(ddh.opening_hours), **place)
 
-        links = []
-        if municipality.booking_url:
-            links.append({"title": "Bestil tid i Borgerservice", "url": str(municipality.booking_url)})
+        # The booking link and the source: custom payloads whose texts live in the domain.
         dispatcher.utter_message(
-            json_message=borgerbot_payload(
-                links=links,
-                source={"title": f"Åbningstider for {municipality.name}", "url": str(municipality.website)},
-            )
+            response="utter_hours_source_with_booking" if municipality.booking_url else "utter_hours_source",
+            booking_url=str(municipality.booking_url or ""),
+            **place,
         )
         return [
             outcome("hours", day=asked.day.isoformat() if asked else None, now=bool(asked and asked.now)),

@@ -56,10 +56,12 @@ def test_nonsense_with_a_topical_intent_is_not_answered(indexed: Settings) -> No
 def test_another_municipal_matter_is_handed_over_at_once(indexed: Settings) -> None:
     messages, events = run(ActionAnswerFromGuides(), tracker("hvordan fornyer jeg mit kørekort", "ask_pas"))
     assert messages[0]["response"] == "utter_out_of_scope"
-    assert messages[-1]["custom"]["borgerbot"] == {
-        "escalated": True,
+    assert messages[-1] == {
+        **messages[-1],
+        "response": "utter_ddh_call_link",
         "reason": "out_of_scope",
-        "links": [{"title": "Ring til Den Digitale Hotline: 70 20 00 00", "url": "tel:+4570200000"}],
+        "ddh_phone": "70 20 00 00",
+        "ddh_phone_uri": "tel:+4570200000",
     }
     assert outcomes(events) == [{"kind": "escalation", "reason": "out_of_scope"}]
 
@@ -83,8 +85,8 @@ def test_escalation_names_ddh_and_the_municipality(settings: Settings, intent: s
     assert text["response"] == response
     assert text["ddh_phone"] == "70 20 00 00"
     assert text["municipality_name"] == "Høje-Taastrup Kommune"
-    assert payload["custom"]["borgerbot"]["escalated"] is True
-    assert payload["custom"]["borgerbot"]["reason"] == escalation_reason(intent)
+    assert payload["response"] == "utter_ddh_call_link"
+    assert payload["reason"] == escalation_reason(intent)
     assert outcomes(events) == [{"kind": "escalation", "reason": escalation_reason(intent)}]
 
 
@@ -98,8 +100,9 @@ def test_opening_hours_come_from_the_data_files(settings: Settings) -> None:
     assert unverified["municipality_phone"] == "59 53 44 00"
     ddh_hours = by_response["utter_ddh_hours"]["ddh_hours"]
     assert "mandag: 08.00–20.00" in ddh_hours and "lørdag: lukket" in ddh_hours and "søndag: 16.00–20.00" in ddh_hours
-    payload = messages[-1]["custom"]["borgerbot"]
-    assert payload["source"]["title"] == "Åbningstider for Kalundborg Kommune"
+    source = messages[-1]
+    assert source["response"] in ("utter_hours_source", "utter_hours_source_with_booking")
+    assert source["municipality_name"] == "Kalundborg Kommune"
 
 
 WEDNESDAY_EVENING = "2026-11-25 21:00"

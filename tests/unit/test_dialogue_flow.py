@@ -77,7 +77,7 @@ def test_first_miss_clarifies_and_names_ddh_second_miss_hands_over(indexed: Sett
     slots = {"unclear_turns": 1, "last_question": "øh det der med papirerne"}
     messages, events = run(ActionClarifyOrEscalate(), tracker("altså det ved du godt", "nlu_fallback", slots=slots))
     assert responses(messages)[0] == "utter_handover_no_answer"
-    assert messages[-1]["custom"]["borgerbot"]["escalated"] is True
+    assert messages[-1]["response"] == "utter_ddh_call_link"
     assert outcomes(events) == [{"kind": "escalation", "reason": "no_answer"}]
     assert slots_set(events)["unclear_turns"] == 0
     summary = next(m for m in messages if m.get("response") == "utter_handover_summary")
