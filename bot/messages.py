@@ -20,3 +20,10 @@ SESSION_OTHER_MUNICIPALITY = "Samtalen hører til en anden kommune. Start en ny 
 NOT_FOUND = "Siden eller ressourcen findes ikke."
 METHOD_NOT_ALLOWED = "Metoden er ikke tilladt her."
 INTERNAL_ERROR = f"Der skete en uventet fejl. Prøv igen, eller ring til Den Digitale Hotline på {DDH_PHONE}."
+
+# Told when personal data was removed from a message before anything kept it.
+PERSONAL_DATA_REMOVED = (
+    "Jeg har fjernet {what} fra din besked, så det ikke bliver gemt. Skriv aldrig CPR-nummer "
+    "eller andre personlige oplysninger her – det har jeg ikke brug for for at hjælpe dig."
+)
+PERSONAL_DATA_KINDS = {"cpr": "dit CPR-nummer", "email": "din e-mailadresse", "phone": "dit telefonnummer"}

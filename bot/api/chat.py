@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from bot import messages
 from bot.deps import MunicipalitiesDep, RasaDep, SessionsDep, SettingsDep
+from bot.masking import Masked, mask_personal_data
 from bot.rasa_client import RasaUnavailableError, probe
 from bot.replies import to_bot_messages
 from bot.schemas import SESSION_ID_PATTERN, BotMessage, ChatRequest, ChatResponse, ErrorResponse, Link
@@ -36,6 +37,15 @@ def degraded_response(session_id: str) -> JSONResponse:
         degraded=True,
     )
     return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content=body.model_dump(mode="json"))
+
+
+def removal_notice(masked: Masked) -> BotMessage | None:
+    """Tell the citizen what was removed, in Danish, so they know it was not kept."""
+    if not masked.kinds:
+        return None
+    kinds = [messages.PERSONAL_DATA_KINDS[k] for k in ("cpr", "email", "phone") if k in masked.kinds]
+    what = " og ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
+    return BotMessage(text=messages.PERSONAL_DATA_REMOVED.format(what=what))
 
 
 def _session_for(request: ChatRequest, sessions: SessionStore) -> Session:
@@ -82,14 +92,20 @@ async def chat(
             messages.UNKNOWN_MUNICIPALITY.format(slug=request.municipality, known=", ".join(sorted(municipalities))),
         )
     session = _session_for(request, sessions)
+    # Before anything keeps the text (Rasa's tracker store, logs, the guide search): mask it.
+    public_numbers = [messages.DDH_PHONE, *(m.phone for m in municipalities.values())]
+    masked = mask_personal_data(text, public_numbers)
+    if masked.kinds:
+        logger.info("chat.masked", extra={"session": session.id, "kinds": sorted(masked.kinds)})
 
     try:
-        replies = await rasa.send(session.id, text, {"municipality": session.municipality})
+        replies = await rasa.send(session.id, masked.text, {"municipality": session.municipality})
     except RasaUnavailableError as exc:
         logger.error("chat.degraded", extra={"reason": "rasa_unavailable", "error": str(exc), "session": session.id})
         return degraded_response(session.id)
 
     bot_messages, escalated = to_bot_messages(replies)
+    notice = removal_notice(masked)
     if not bot_messages:
         # Every turn of the dialogue says something; silence means an action failed.
         async with httpx.AsyncClient(base_url=settings.action_server_url) as http:
@@ -100,4 +116,6 @@ async def chat(
 
     sessions.touch(session.id)
     logger.info("chat.replied", extra={"session": session.id, "messages": len(bot_messages), "escalated": escalated})
-    return ChatResponse(session_id=session.id, messages=bot_messages, escalated=escalated)
+    return ChatResponse(
+        session_id=session.id, messages=[notice, *bot_messages] if notice else bot_messages, escalated=escalated
+    )

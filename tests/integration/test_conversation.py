@@ -90,4 +90,9 @@ def test_conversation_survives_restart_of_every_process(
     ]
     assert turns[1].outcomes[0]["guide_id"] == sources(passport)[0]["guide_id"]
     figures = rates({session_id: turns})
+    masked = say(settings, "mit cpr-nummer er 010190-1234, hvad gør jeg", session_id)
+    assert masked["messages"][0]["text"].startswith("Jeg har fjernet dit CPR-nummer")
+    stored = load_conversations(settings.tracker_database_url, [session_id])[session_id]
+    assert stored[-1].text == "mit cpr-nummer er [CPR-nummer fjernet], hvad gør jeg"
+    assert not any("010190" in t.text for t in stored)
     assert (figures.answers, figures.escalations, figures.not_helpful) == (2, {"out_of_scope": 1}, 1)

@@ -118,3 +118,11 @@ def test_municipality_endpoint(client: TestClient) -> None:
     assert set(body["opening_hours"]) >= {"monday", "sunday"}
     missing = client.get("/api/v1/municipalities/atlantis")
     assert missing.status_code == 404 and "kendes ikke" in missing.json()["detail"]
+
+
+def test_personal_data_is_masked_before_rasa_and_the_citizen_is_told(client: TestClient, rasa: FakeRasa) -> None:
+    body = chat(client, "mit cpr er 010190-1234 og min mail er a@b.dk, ring til 70 20 00 00").json()
+    ((_, sent, _),) = rasa.received
+    assert sent == "mit cpr er [CPR-nummer fjernet] og min mail er [e-mail fjernet], ring til 70 20 00 00"
+    notice = body["messages"][0]["text"]
+    assert notice.startswith("Jeg har fjernet dit CPR-nummer og din e-mailadresse fra din besked")
