@@ -28,8 +28,7 @@ def guide_search() -> GuideSearch:
 
 def answer_threshold() -> float:
     """The configured answer bar, else the one chosen by `make calibrate`."""
-    configured = get_settings().min_answer_confidence
-    return configured if configured is not None else guide_search().calibration.threshold()
+    return guide_search().calibration.answer_bar(get_settings().min_answer_confidence)
 
 
 def scope_threshold() -> float:
@@ -44,6 +43,12 @@ def municipality_for(tracker: Tracker) -> Municipality:
     metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
     slug = metadata.get("municipality") or settings.default_municipality
     return municipalities.get(slug) or municipalities[settings.default_municipality]
+
+
+def entity_value(tracker: Tracker, entity: str) -> str | None:
+    """The first value of an entity in the latest message."""
+    value = next(tracker.get_latest_entity_values(entity), None)
+    return str(value) if value is not None else None
 
 
 def now() -> datetime:

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import INTENT_TOPICS, borgerbot_payload, guide_search, municipality_for
+from actions.context import INTENT_TOPICS, borgerbot_payload, entity_value, guide_search, municipality_for
 from actions.outcomes import outcome
 from kb.search import IndexUnavailableError, SearchHit
 
@@ -39,11 +39,11 @@ def guide_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:
 
 def chosen_guide(tracker: Tracker) -> SearchHit | None:
     """The guide a "Mener du …?" button named, if the citizen clicked one."""
-    guide_id = next(tracker.get_latest_entity_values("guide_id"), None)
+    guide_id = entity_value(tracker, "guide_id")
     if not guide_id or not (tracker.latest_message.get("text") or "").startswith("/"):
         return None
     try:
-        return guide_search().guide(str(guide_id), municipality_for(tracker).slug)
+        return guide_search().guide(guide_id, municipality_for(tracker).slug)
     except IndexUnavailableError:
         logger.exception("actions.answer.index_unavailable")
         return None

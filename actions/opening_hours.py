@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.context import answer_threshold, hotline, municipality_for, scope_threshold
+from actions.context import answer_threshold, entity_value, hotline, municipality_for, scope_threshold
 from actions.guides import chosen_guide, give_answer, search_guides
 from actions.hours_text import hours_that_day, status_now
 from actions.outcomes import outcome
@@ -26,11 +26,6 @@ from kb.normalize import normalize
 
 # Guides about hours themselves: the data files answer those better than a static text.
 HOURS_GUIDES = frozenset({"aabningstider-digital-hotline", "aabningstider-helligdage"})
-
-
-def entity_value(tracker: Tracker, entity: str) -> str | None:
-    """The first value of an entity in the latest message."""
-    return next(tracker.get_latest_entity_values(entity), None)
 
 
 def _fold(name: str) -> str:
@@ -63,8 +58,11 @@ class ActionOpeningHours(Action):
         chosen = chosen_guide(tracker)
         if chosen is not None:
             return give_answer(dispatcher, tracker, chosen)
-        asked = None if text.startswith("/") else self.day_asked(tracker, text)
-        if asked is None and not text.startswith("/"):
+        if text.startswith("/"):
+            # The "Åbningstider" topic button: the week's hours.
+            return self.tell_hours(dispatcher, tracker, None)
+        asked = self.day_asked(tracker, text)
+        if asked is None:
             hits = search_guides(tracker, text, "aabningstider")
             best = hits[0] if hits else None
             if (

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 
 from bot.logging_setup import configure_logging
 from bot.settings import get_settings
@@ -62,15 +63,18 @@ def load_conversations(
     if since is not None:
         query += " AND timestamp >= :since"
         params["since"] = since
-    query += " ORDER BY id"
-    wanted = set(sender_ids) if sender_ids is not None else None
+    if sender_ids is not None:
+        query += " AND sender_id IN :senders"
+        params["senders"] = list(sender_ids)
+    statement = text(query + " ORDER BY id")
+    if sender_ids is not None:
+        statement = statement.bindparams(bindparam("senders", expanding=True))
     events: dict[str, list[dict[str, Any]]] = {}
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            for sender_id, data in conn.execute(text(query), params):
-                if wanted is None or sender_id in wanted:
-                    events.setdefault(sender_id, []).append(json.loads(data))
+            for sender_id, data in conn.execute(statement, params):
+                events.setdefault(sender_id, []).append(json.loads(data))
     finally:
         engine.dispose()
     return {sender: turns_from_events(evs) for sender, evs in events.items()}
@@ -88,6 +92,7 @@ class Rates:
     helpful: int
     not_helpful: int
     comments: int
+    escalated_conversations: int
 
     @property
     def fallback_rate(self) -> float:
@@ -98,15 +103,13 @@ class Rates:
     @property
     def escalation_rate(self) -> float:
         """Share of conversations that ended up with DDH."""
-        return self._escalated_conversations / self.conversations if self.conversations else 0.0
+        return self.escalated_conversations / self.conversations if self.conversations else 0.0
 
     @property
     def helpfulness_rate(self) -> float:
         """Share of "Fik du svar?" answered Ja."""
         answered = self.helpful + self.not_helpful
         return self.helpful / answered if answered else 0.0
-
-    _escalated_conversations: int = 0
 
 
 def rates(conversations: dict[str, list[Turn]]) -> Rates:
@@ -139,7 +142,7 @@ def rates(conversations: dict[str, list[Turn]]) -> Rates:
         helpful=helpful,
         not_helpful=not_helpful,
         comments=comments,
-        _escalated_conversations=escalated_conversations,
+        escalated_conversations=escalated_conversations,
     )
 
 
@@ -167,8 +170,6 @@ def main(argv: list[str] | None = None) -> None:
     conversations = load_conversations(settings.tracker_database_url, since=time.time() - args.days * 86400)
     logger.info("review.done", extra={"conversations": len(conversations)})
     # The report is the command's output, for a human: stdout, not the log.
-    import sys
-
     sys.stdout.write(report(rates(conversations), args.days) + "\n")
 
 

@@ -87,6 +87,10 @@ class Calibration:
         payload = {"features": list(FEATURES), "models": data, "thresholds": dict(sorted(self.thresholds.items()))}
         path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
+    def answer_bar(self, configured: float | None = None) -> float:
+        """The bar the bot answers from: the configured one, else the one `make calibrate` chose."""
+        return configured if configured is not None else self.threshold()
+
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
         """The stored calibration, or the unfitted default when there is none yet."""

@@ -44,7 +44,7 @@ def removal_notice(masked: Masked) -> BotMessage | None:
     if not masked.kinds:
         return None
     kinds = [messages.PERSONAL_DATA_KINDS[k] for k in ("cpr", "email", "phone") if k in masked.kinds]
-    what = " og ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
+    what = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} og {kinds[-1]}"
     return BotMessage(text=messages.PERSONAL_DATA_REMOVED.format(what=what))
 
 

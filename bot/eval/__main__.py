@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import time
 
@@ -14,9 +13,8 @@ from bot.eval.metrics import Summary, bar_sweep, summarise
 from bot.logging_setup import configure_logging
 from bot.settings import get_settings
 from bot.training import ensure_model
-from kb.prepare import default_search, ensure_index
-
-logger = logging.getLogger(__name__)
+from kb.confidence import Calibration
+from kb.prepare import ensure_index
 
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 TARGETS = (
@@ -25,12 +23,6 @@ TARGETS = (
     ("requests for a human escalated", "human_escalated", ">=", 0.97),
     ("wrong-answer rate", "wrong_answer_rate", "<=", 0.03),
 )
-
-
-def answer_bar() -> float:
-    """The bar the action server answers from (same settings, same calibration file)."""
-    configured = get_settings().min_answer_confidence
-    return configured if configured is not None else default_search().calibration.threshold()
 
 
 def render(summary: Summary) -> str:
@@ -87,11 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     cases = load_cases()
     started = time.monotonic()
     results = run_conversations(eval_settings(settings, settings.var_dir / "eval"), model, cases)
-    logger.warning("eval.done", extra={"cases": len(cases), "seconds": round(time.monotonic() - started, 1)})
+    seconds = time.monotonic() - started
     summary = summarise(results)
     # The figures are this command's output, for a human reader.
-    sys.stdout.write(f"{len(cases)} conversations, {summary.messages} messages\n{render(summary)}\n")
-    sys.stdout.write(f"answer bar now {answer_bar():.3f}; what other bars would do on the one-message dev cases:\n")
+    sys.stdout.write(f"{len(cases)} conversations, {summary.messages} messages, {seconds:.0f} s\n{render(summary)}\n")
+    bar = Calibration.load().answer_bar(settings.min_answer_confidence)
+    sys.stdout.write(f"answer bar now {bar:.3f}; what other bars would do on the one-message dev cases:\n")
     for point in bar_sweep(results, SWEEP):
         sys.stdout.write(
             f"  bar {point.bar:.2f}: answer accuracy {point.answer_accuracy:.3f}, "

@@ -12,6 +12,16 @@ from bot.review import Turn as StoredTurn
 HOURS_GUIDES = frozenset({"aabningstider-digital-hotline", "aabningstider-helligdage"})
 
 
+# The recorded outcome kinds (actions.outcomes) as the cases name them; no outcome is smalltalk.
+OBSERVED_KINDS = {
+    "answer": "answer",
+    "hours": "hours",
+    "clarification": "clarify",
+    "escalation": "escalate",
+    "feedback": "feedback",
+}
+
+
 @dataclass(frozen=True)
 class Observed:
     """The bot's turn, from the gateway's reply and the outcome events in the tracker store."""
@@ -35,9 +45,7 @@ def observe(response: dict[str, Any], stored: StoredTurn | None) -> Observed:
     source = next((m["source"] for m in messages if m.get("source") and m["source"].get("guide_id")), None)
     outcomes = stored.outcomes if stored else []
     last = outcomes[-1] if outcomes else {}
-    kind = {"answer": "answer", "hours": "hours", "clarification": "clarify", "escalation": "escalate"}.get(
-        last.get("kind", ""), "feedback" if last.get("kind") == "feedback" else "smalltalk"
-    )
+    kind = OBSERVED_KINDS.get(last.get("kind", ""), "smalltalk")
     feedback = next((o for o in outcomes if o.get("kind") == "feedback"), {})
     return Observed(
         kind=kind,
