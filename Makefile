@@ -15,8 +15,12 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 PYTEST_ARGS ?=
+# The browser tests' tools: Debian's Chromium (never a browser downloaded by a test tool) and axe-core.
+CHROMIUM := /usr/bin/chromium
+AXE_VERSION := 4.14.1
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck validate unit integration clean
+.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck validate unit integration browser browser-deps clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,6 +74,15 @@ test-stories: train ## Rasa test stories for every dialogue path (fails on any p
 	$(RASA) test core --stories tests/test_stories.yml --model "$$($(CURRENT_MODEL))" \
 		--out var/rasa-test-results --fail-on-prediction-errors --e2e --no-plot
 
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	else echo "error: the browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi
+
+$(AXE):
+	npm install --prefix .cache/npm --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
+
+browser-deps: $(CHROMIUM) $(AXE) ## Chromium (Debian's package) and axe-core (npm) for the browser tests
+
 run: model ## Install, train and index what is stale, then start the whole assistant
 	$(PY) -m bot.runner
 
@@ -88,7 +101,10 @@ unit: setup ## Fast tests (no servers started)
 integration: setup ## Tests against the real Rasa server, action server, gateway and databases
 	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
 
-test: lint typecheck validate kb-check test-stories ## Everything: ruff, mypy, rasa data validate, kb-check, Rasa test stories, all pytest tests
+browser: setup browser-deps ## The widget in real headless Chromium on the real stack, with axe-core (screenshots in var/test-output/browser/)
+	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
+
+test: lint typecheck validate kb-check test-stories browser-deps ## Everything: ruff, mypy, rasa data validate, kb-check, Rasa test stories, all pytest tests (browser tests included)
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 clean: ## Remove the environments, models, index and runtime files

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from bot.rasa_client import RasaClient
+from bot.ratelimit import RateLimiter
 from bot.sessions import SessionStore
 from bot.settings import Settings
 from kb.municipalities import Municipality
+
+
+@dataclass(frozen=True)
+class Limiters:
+    """Requests per minute, per conversation and per client address."""
+
+    session: RateLimiter
+    client: RateLimiter
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -32,7 +42,13 @@ def get_municipalities(request: Request) -> dict[str, Municipality]:
     return municipalities
 
 
+def get_limiters(request: Request) -> Limiters:
+    limiters: Limiters = request.app.state.limiters
+    return limiters
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 SessionsDep = Annotated[SessionStore, Depends(get_sessions)]
 MunicipalitiesDep = Annotated[dict[str, Municipality], Depends(get_municipalities)]
+LimitersDep = Annotated[Limiters, Depends(get_limiters)]

@@ -9,11 +9,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from bot.api import chat, health, municipalities
+from bot.api import chat, health, history, municipalities, pages
+from bot.deps import Limiters
 from bot.errors import install_error_handlers
 from bot.logging_setup import configure_logging
 from bot.rasa_client import HttpRasaClient, RasaClient
+from bot.ratelimit import SlidingWindowLimiter
+from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all_allowed_origins
 from bot.sessions import SessionStore, SqlSessionStore, make_engine
 from bot.settings import Settings, get_settings
 from kb.municipalities import load_municipalities
@@ -27,6 +31,7 @@ def create_app(
     """Build the gateway; tests pass fakes for Rasa or the session store."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    known = load_municipalities(settings.kb_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,7 +43,11 @@ def create_app(
         app.state.settings = settings
         app.state.rasa = rasa or http_rasa
         app.state.sessions = sessions or SqlSessionStore(make_engine(settings.gateway_database_url))
-        app.state.municipalities = load_municipalities(settings.kb_dir)
+        app.state.municipalities = known
+        app.state.limiters = Limiters(
+            session=SlidingWindowLimiter(settings.rate_limit_per_session),
+            client=SlidingWindowLimiter(settings.rate_limit_per_client),
+        )
         yield
         if http_rasa is not None:
             await http_rasa.aclose()
@@ -50,7 +59,17 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.include_router(chat.router)
-    app.include_router(health.router)
-    app.include_router(municipalities.router)
+    # Outermost last: headers on every answer, CORS on every answer (a 413 included) so the widget reads it.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Preflights pass for any listed site; each request is then held to its own municipality's.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=all_allowed_origins((m.allowed_origins for m in known.values()), settings.cors_extra_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type"],
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    for module in (chat, history, health, municipalities, pages):
+        app.include_router(module.router)
     return app

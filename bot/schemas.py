@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -32,6 +32,7 @@ class BotMessage(BaseModel):
     buttons: list[Button] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     source: dict[str, Any] | None = Field(default=None, description="The guide or data file the answer comes from")
+    lang: str | None = Field(default=None, description="Language of the text when it is not Danish (ISO 639-1)")
 
 
 class ChatResponse(BaseModel):
@@ -39,6 +40,16 @@ class ChatResponse(BaseModel):
     messages: list[BotMessage]
     escalated: bool = Field(description="True when the citizen was handed to Den Digitale Hotline")
     degraded: bool = Field(default=False, description="True when the assistant could not answer for technical reasons")
+
+
+class HistoryMessage(BotMessage):
+    role: Literal["citizen", "bot"] = Field(description="Who wrote it; a citizen's quick reply shows its title")
+
+
+class HistoryResponse(BaseModel):
+    session_id: str
+    municipality: str
+    messages: list[HistoryMessage]
 
 
 class ComponentHealth(BaseModel):

@@ -1,4 +1,8 @@
-"""Conversation sessions the gateway has issued, kept in the database."""
+"""Conversation sessions the gateway has issued, and their transcripts, kept in the database.
+
+The transcript holds what the widget shows (masked citizen text, the bot's messages with
+buttons and links), so a reload or a new page on the site shows the conversation again.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine, make_url
 
 metadata = MetaData()
@@ -19,6 +35,15 @@ sessions_table = Table(
     Column("municipality", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen_at", DateTime(timezone=True), nullable=False),
+)
+messages_table = Table(
+    "borgerbot_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", String(32), nullable=False, index=True),
+    Column("role", String(8), nullable=False),  # "citizen" or "bot"
+    Column("body", JSON, nullable=False),  # text (masked), buttons, links, source, lang
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -34,6 +59,14 @@ class SessionStore(Protocol):
     def get(self, session_id: str) -> Session | None: ...
 
     def touch(self, session_id: str) -> None: ...
+
+    def append(self, session_id: str, entries: list[tuple[str, dict[str, Any]]]) -> None:
+        """Add (role, message) entries to the transcript, in order, in one transaction."""
+        ...
+
+    def history(self, session_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """The transcript as (role, message), oldest first."""
+        ...
 
 
 def make_engine(url: str) -> Engine:
@@ -76,3 +109,18 @@ class SqlSessionStore:
             conn.execute(
                 update(sessions_table).where(sessions_table.c.id == session_id).values(last_seen_at=datetime.now(UTC))
             )
+
+    def append(self, session_id: str, entries: list[tuple[str, dict[str, Any]]]) -> None:
+        now = datetime.now(UTC)
+        rows = [{"session_id": session_id, "role": role, "body": body, "created_at": now} for role, body in entries]
+        with self.engine.begin() as conn:
+            conn.execute(insert(messages_table), rows)
+
+    def history(self, session_id: str) -> list[tuple[str, dict[str, Any]]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(messages_table.c.role, messages_table.c.body)
+                .where(messages_table.c.session_id == session_id)
+                .order_by(messages_table.c.id)
+            ).all()
+        return [(row.role, row.body) for row in rows]

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     health_timeout_seconds: float = Field(default=3.0, gt=0)
     startup_timeout_seconds: float = Field(default=240.0, gt=0)
     max_message_chars: int = Field(default=2000, gt=0)
+    # Largest request body accepted (413 above it); a 2,000-character message is at most ~8 KB of JSON.
+    max_body_bytes: int = Field(default=16_384, gt=0)
+    # Chat requests per minute, per conversation and per client address (429 above them).
+    rate_limit_per_session: int = Field(default=20, gt=0)
+    rate_limit_per_client: int = Field(default=120, gt=0)
+    # Origins allowed to call the API for every municipality (e.g. a staging site), as a JSON list;
+    # each municipality's own sites are listed in kb/municipalities/<slug>.yml.
+    cors_extra_origins: list[str] = Field(default_factory=list)
     default_municipality: str = "kalundborg"
     # Lowest calibrated confidence (0–1) the bot answers from; None: the threshold `make calibrate` chose.
     min_answer_confidence: float | None = Field(default=None, ge=0, le=1)

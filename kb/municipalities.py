@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, HttpUrl, field_validator
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DANISH_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 _INTERVAL = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
 
@@ -54,8 +55,18 @@ class Municipality(BaseModel):
     addresses: list[Address] = Field(min_length=1)
     opening_hours: dict[str, list[str]]
     special_closing_days: list[ClosingDay] = Field(default_factory=list)
+    # The sites that may embed the widget for this municipality (scheme://host, no path).
+    allowed_origins: list[str] = Field(default_factory=list)
 
     _validate_hours = field_validator("opening_hours")(_check_hours)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _check_origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if not _ORIGIN.match(origin):
+                raise ValueError(f"'{origin}' skal skrives som https://vaert.dk, uden sti og skråstreg til sidst")
+        return origins
 
 
 class Hotline(BaseModel):

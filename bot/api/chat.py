@@ -3,36 +3,39 @@
 from __future__ import annotations
 
 import logging
-import re
 
 import httpx
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from bot import messages
-from bot.deps import MunicipalitiesDep, RasaDep, SessionsDep, SettingsDep
+from bot.api.guards import (
+    client_address,
+    require_allowed_origin,
+    require_municipality,
+    require_rate,
+    require_session,
+)
+from bot.deps import LimitersDep, MunicipalitiesDep, RasaDep, SessionsDep, SettingsDep
+from bot.language import detect_language
 from bot.masking import Masked, mask_personal_data
 from bot.rasa_client import RasaUnavailableError, probe
 from bot.replies import to_bot_messages
-from bot.schemas import SESSION_ID_PATTERN, BotMessage, ChatRequest, ChatResponse, ErrorResponse, Link
+from bot.schemas import BotMessage, ChatRequest, ChatResponse, ErrorResponse, Link
 from bot.sessions import Session, SessionStore
+from bot.transcript import citizen_entry, record_turn
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
-_SESSION_ID = re.compile(SESSION_ID_PATTERN)
+_DDH_LINK = Link(title=messages.DDH_LINK_TITLE, url=messages.DDH_PHONE_URI)
 
 
 def degraded_response(session_id: str) -> JSONResponse:
     """503 with a message the citizen can act on: DDH's number."""
     body = ChatResponse(
         session_id=session_id,
-        messages=[
-            BotMessage(
-                text=messages.DEGRADED,
-                links=[Link(title=messages.DDH_LINK_TITLE, url=messages.DDH_PHONE_URI)],
-            )
-        ],
+        messages=[BotMessage(text=messages.DEGRADED, links=[_DDH_LINK])],
         escalated=True,
         degraded=True,
     )
@@ -48,35 +51,42 @@ def removal_notice(masked: Masked) -> BotMessage | None:
     return BotMessage(text=messages.PERSONAL_DATA_REMOVED.format(what=what))
 
 
+def not_danish_reply(language: str) -> list[BotMessage]:
+    """The reply in the citizen's language (English when there is no translation), then in Danish."""
+    code = language if language in messages.NOT_DANISH_REPLIES else messages.NOT_DANISH_FALLBACK
+    return [
+        BotMessage(text=messages.NOT_DANISH_REPLIES[code], links=[_DDH_LINK], lang=code),
+        BotMessage(text=messages.NOT_DANISH_IN_DANISH),
+    ]
+
+
 def _session_for(request: ChatRequest, sessions: SessionStore) -> Session:
     if request.session_id is None:
         return sessions.create(request.municipality)
-    if not _SESSION_ID.match(request.session_id):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, messages.MALFORMED_SESSION)
-    session = sessions.get(request.session_id)
-    if session is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, messages.UNKNOWN_SESSION)
-    if session.municipality != request.municipality:
-        raise HTTPException(status.HTTP_409_CONFLICT, messages.SESSION_OTHER_MUNICIPALITY)
-    return session
+    return require_session(request.session_id, request.municipality, sessions)
 
 
 @router.post(
     "/chat",
     response_model=ChatResponse,
     responses={
+        403: {"model": ErrorResponse, "description": "Called from a site the municipality has not listed"},
         404: {"model": ErrorResponse, "description": "Unknown session"},
         409: {"model": ErrorResponse, "description": "Session belongs to another municipality"},
+        413: {"model": ErrorResponse, "description": "Request body too large"},
         422: {"model": ErrorResponse, "description": "Invalid message, municipality or session id"},
+        429: {"model": ErrorResponse, "description": "Too many messages per minute (see Retry-After)"},
         503: {"model": ChatResponse, "description": "Assistant unavailable: a message with DDH's number"},
     },
 )
 async def chat(
     request: ChatRequest,
+    http_request: Request,
     settings: SettingsDep,
     rasa: RasaDep,
     sessions: SessionsDep,
     municipalities: MunicipalitiesDep,
+    limiters: LimitersDep,
 ) -> ChatResponse | JSONResponse:
     """Send the citizen's message to the assistant and return its replies."""
     text = request.message.strip()
@@ -86,26 +96,35 @@ async def chat(
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, messages.MESSAGE_TOO_LONG.format(limit=settings.max_message_chars)
         )
-    if request.municipality not in municipalities:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            messages.UNKNOWN_MUNICIPALITY.format(slug=request.municipality, known=", ".join(sorted(municipalities))),
-        )
+    municipality = require_municipality(request.municipality, municipalities)
+    require_allowed_origin(http_request, municipality, settings)
+    require_rate(limiters.client, client_address(http_request))
     session = _session_for(request, sessions)
+    if request.session_id is not None:
+        require_rate(limiters.session, session.id)
     # Before anything keeps the text (Rasa's tracker store, logs, the guide search): mask it.
     public_numbers = [messages.DDH_PHONE, *(m.phone for m in municipalities.values())]
     masked = mask_personal_data(text, public_numbers)
     if masked.kinds:
         logger.info("chat.masked", extra={"session": session.id, "kinds": sorted(masked.kinds)})
+    notice = removal_notice(masked)
+    citizen = citizen_entry(masked.text, sessions.history(session.id) if masked.text.startswith("/") else [])
+
+    # Button payloads ("/affirm") are the bot's own words, not the citizen's language.
+    language = detect_language(masked.text) if not masked.text.startswith("/") else None
+    if language is not None and not language.nordic:
+        logger.info("chat.not_danish", extra={"session": session.id, "language": language.code})
+        replies = [*([notice] if notice else []), *not_danish_reply(language.code)]
+        record_turn(sessions, session.id, citizen, replies)
+        return ChatResponse(session_id=session.id, messages=replies, escalated=True)
 
     try:
-        replies = await rasa.send(session.id, masked.text, {"municipality": session.municipality})
+        raw = await rasa.send(session.id, masked.text, {"municipality": session.municipality})
     except RasaUnavailableError as exc:
         logger.error("chat.degraded", extra={"reason": "rasa_unavailable", "error": str(exc), "session": session.id})
         return degraded_response(session.id)
 
-    bot_messages, escalated = to_bot_messages(replies)
-    notice = removal_notice(masked)
+    bot_messages, escalated = to_bot_messages(raw)
     if not bot_messages:
         # Every turn of the dialogue says something; silence means an action failed.
         async with httpx.AsyncClient(base_url=settings.action_server_url) as http:
@@ -114,8 +133,7 @@ async def chat(
         logger.error("chat.degraded", extra={"reason": reason, "session": session.id})
         return degraded_response(session.id)
 
-    sessions.touch(session.id)
+    replies = [notice, *bot_messages] if notice else bot_messages
+    record_turn(sessions, session.id, citizen, replies)
     logger.info("chat.replied", extra={"session": session.id, "messages": len(bot_messages), "escalated": escalated})
-    return ChatResponse(
-        session_id=session.id, messages=[notice, *bot_messages] if notice else bot_messages, escalated=escalated
-    )
+    return ChatResponse(session_id=session.id, messages=replies, escalated=escalated)

@@ -15,6 +15,8 @@ import pytest
 from bot.review import load_conversations, rates
 from bot.settings import Settings
 from tests.integration.conftest import stack_settings
+from tests.integration.stored_text import find_cpr_numbers, log_lines, stored_strings
+from tests.masking_corpus import CPR_FORMS
 
 pytestmark = pytest.mark.integration
 
@@ -96,3 +98,18 @@ def test_conversation_survives_restart_of_every_process(
     assert stored[-1].text == "mit cpr-nummer er [CPR-nummer fjernet], hvad gør jeg"
     assert not any("010190" in t.text for t in stored)
     assert (figures.answers, figures.escalations, figures.not_helpful) == (2, {"out_of_scope": 1}, 1)
+
+    # Every common CPR form, then the databases themselves and every log: not one is readable.
+    for form in CPR_FORMS:
+        reply = say(settings, form, session_id)
+        assert reply["messages"][0]["text"].startswith("Jeg har fjernet dit CPR-nummer"), form
+    history = httpx.get(
+        f"http://127.0.0.1:{settings.gateway_port}/api/v1/chat/{session_id}/history",
+        params={"municipality": "kalundborg"},
+        timeout=10,
+    ).json()
+    assert sum(m["text"] == "Hvad koster et pas til en voksen?" for m in history["messages"]) == 1
+    databases = {settings.gateway_database_url, settings.tracker_database_url}
+    stored = list(stored_strings(databases))
+    assert any("[CPR-nummer fjernet]" in text for _, text in stored), "the masked messages are stored"
+    assert find_cpr_numbers(["010190-1234", *CPR_FORMS], [*stored, *log_lines(settings.log_dir)]) == []

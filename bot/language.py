@@ -1,0 +1,85 @@
+"""Which language a citizen wrote in, so non-Danish writers get a reply they can read.
+
+langdetect is seeded, so the same text always gets the same answer. It is consulted only
+when the text is long enough to judge; short, ambiguous or Nordic-looking texts count as
+Danish, because a Danish citizen wrongly told "I only speak Danish" is the worse mistake.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+# Danish, Norwegian and Swedish readers take the normal path.
+NORDIC = frozenset({"da", "no", "sv"})
+DANISH = "da"
+
+# Words that only Nordic writers use; one is enough to keep the normal path.
+# Words shared with other languages ("en", "et", "den", "mit", "kan", "tak", "pas", "mine") are left out.
+_NORDIC_WORDS = frozenset(
+    """
+    jeg ikke hvad hvordan hvor hvornår hvorfor hvilke hvilken hvem skal har mig dig og på til af
+    gerne hej noget nogen være blive bliver få får også eller når hvis vil må jer mitt
+    jag inte hur och ikkje kva korleis nej mistet glemt fornye forny flytte flyttet flytning
+    anbefale kommune kommunen borgerservice åbent åbningstider passet det dette denne ansøgning mangler
+    paa naar ogsaa faa faar vaere aabent aabningstider ansoegning ansogning hoejre loerdag soendag
+    """.split()
+)
+_NORDIC_LETTERS = frozenset("æøåÆØÅ")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+# A Latin-script text is judged only with this much to go on.
+MIN_WORDS = 4
+MIN_LETTERS = 16
+# Below this, the language is not told apart from its neighbours: reply in English.
+MIN_PROBABILITY = 0.7
+# Nordic probability mass above this keeps the normal path.
+NORDIC_MASS = 0.3
+
+
+@dataclass(frozen=True)
+class Language:
+    """The verdict: an ISO 639-1 code, and whether the normal Danish path applies."""
+
+    code: str
+    nordic: bool
+
+
+@lru_cache(maxsize=1)
+def _seed() -> None:
+    DetectorFactory.seed = 0
+
+
+def _non_latin_share(letters: str) -> float:
+    """Share of letters outside the Latin script (Arabic, Cyrillic …)."""
+    if not letters:
+        return 0.0
+    non_latin = sum(1 for ch in letters if "LATIN" not in unicodedata.name(ch, "LATIN"))
+    return non_latin / len(letters)
+
+
+def detect_language(text: str) -> Language:
+    """The language of a citizen's message; Danish when it cannot be judged."""
+    words = _WORD.findall(text)
+    letters = "".join(words)
+    non_latin = _non_latin_share(letters) > 0.5
+    if not non_latin:
+        if _NORDIC_LETTERS & set(letters) or any(w.lower() in _NORDIC_WORDS for w in words):
+            return Language(DANISH, nordic=True)
+        if len(words) < MIN_WORDS or len(letters) < MIN_LETTERS:
+            return Language(DANISH, nordic=True)
+    elif len(letters) < 2:
+        return Language(DANISH, nordic=True)
+    _seed()
+    try:
+        guesses = detect_langs(text)
+    except LangDetectException:
+        return Language(DANISH, nordic=True)
+    if sum(g.prob for g in guesses if g.lang in NORDIC) > NORDIC_MASS:
+        return Language(DANISH, nordic=True)
+    best = max(guesses, key=lambda g: g.prob)
+    return Language(best.lang if best.prob >= MIN_PROBABILITY else "en", nordic=False)
