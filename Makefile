@@ -20,7 +20,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck validate unit integration browser browser-deps clean
+.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck validate unit integration browser browser-deps bench clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,8 +61,11 @@ bench-kb: model ## Index build time (shipped and 20,000-chunk corpus), query lat
 kb-check: model ## Check every guide and data file: schema, review dates, duplicates (exit 1 on problems)
 	$(PY) -m kb check
 
-eval: index ## Dev set and dialogues through the real stack: intent F1, answer accuracy, escalation, wrong answers
+eval: index ## Dev set, dialogues and other languages through the real stack, beside two peers; report in reports/
 	$(PY) -m bot.eval --failures
+
+bench: index train ## Latency, throughput and memory at 1, 10 and 50 citizens, as ratios to a bare rasa-init floor; report in reports/
+	$(PY) -m bot.bench
 
 review: setup ## The weekly fallback review from the tracker store (BORGERBOT_DATABASE_URL or var/tracker.db)
 	$(PY) -m bot.review --days 7

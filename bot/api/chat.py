@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from bot import messages
 from bot.api.guards import (
+    GUARD_RESPONSES,
     client_address,
     require_allowed_origin,
     require_municipality,
@@ -70,12 +71,8 @@ def _session_for(request: ChatRequest, sessions: SessionStore) -> Session:
     "/chat",
     response_model=ChatResponse,
     responses={
-        403: {"model": ErrorResponse, "description": "Called from a site the municipality has not listed"},
-        404: {"model": ErrorResponse, "description": "Unknown session"},
-        409: {"model": ErrorResponse, "description": "Session belongs to another municipality"},
+        **GUARD_RESPONSES,
         413: {"model": ErrorResponse, "description": "Request body too large"},
-        422: {"model": ErrorResponse, "description": "Invalid message, municipality or session id"},
-        429: {"model": ErrorResponse, "description": "Too many messages per minute (see Retry-After)"},
         503: {"model": ChatResponse, "description": "Assistant unavailable: a message with DDH's number"},
     },
 )

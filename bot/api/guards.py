@@ -8,13 +8,22 @@ from fastapi import HTTPException, Request, status
 
 from bot import messages
 from bot.ratelimit import RateLimiter, retry_after_header
-from bot.schemas import SESSION_ID_PATTERN
+from bot.schemas import SESSION_ID_PATTERN, ErrorResponse
 from bot.security import origin_allowed
 from bot.sessions import Session, SessionStore
 from bot.settings import Settings
 from kb.municipalities import Municipality
 
 _SESSION_ID = re.compile(SESSION_ID_PATTERN)
+
+# The answers the guards below give, for the OpenAPI schema of every endpoint that uses them.
+GUARD_RESPONSES: dict[int | str, dict[str, object]] = {
+    403: {"model": ErrorResponse, "description": "Called from a site the municipality has not listed"},
+    404: {"model": ErrorResponse, "description": "Unknown session"},
+    409: {"model": ErrorResponse, "description": "Session belongs to another municipality"},
+    422: {"model": ErrorResponse, "description": "Invalid input: message, municipality or session id"},
+    429: {"model": ErrorResponse, "description": "Too many requests per minute (see Retry-After)"},
+}
 
 
 def client_address(request: Request) -> str:

@@ -6,9 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from bot.api.guards import client_address, require_allowed_origin, require_municipality, require_rate, require_session
+from bot.api.guards import (
+    GUARD_RESPONSES,
+    client_address,
+    require_allowed_origin,
+    require_municipality,
+    require_rate,
+    require_session,
+)
 from bot.deps import LimitersDep, MunicipalitiesDep, SessionsDep, SettingsDep
-from bot.schemas import ErrorResponse, HistoryResponse
+from bot.schemas import HistoryResponse
 from bot.transcript import to_history
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -17,13 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["chat"])
 @router.get(
     "/chat/{session_id}/history",
     response_model=HistoryResponse,
-    responses={
-        403: {"model": ErrorResponse, "description": "Called from a site the municipality has not listed"},
-        404: {"model": ErrorResponse, "description": "Unknown session"},
-        409: {"model": ErrorResponse, "description": "Session belongs to another municipality"},
-        422: {"model": ErrorResponse, "description": "Malformed session id or unknown municipality"},
-        429: {"model": ErrorResponse, "description": "Too many requests per minute"},
-    },
+    responses=GUARD_RESPONSES,
 )
 async def history(
     session_id: str,
