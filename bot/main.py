@@ -10,17 +10,31 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from redis import asyncio as aioredis
 
 from bot.api import chat, health, history, municipalities, pages
 from bot.deps import Limiters
 from bot.errors import install_error_handlers
 from bot.logging_setup import configure_logging
 from bot.rasa_client import HttpRasaClient, RasaClient
-from bot.ratelimit import SlidingWindowLimiter
+from bot.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
 from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all_allowed_origins
 from bot.sessions import SessionStore, SqlSessionStore, make_engine
 from bot.settings import Settings, get_settings
 from kb.municipalities import load_municipalities
+
+
+def make_limiters(settings: Settings, redis: aioredis.Redis | None) -> Limiters:
+    """Rate limits in Redis when it is configured (shared by every gateway), else in memory."""
+    if redis is None:
+        return Limiters(
+            session=SlidingWindowLimiter(settings.rate_limit_per_session),
+            client=SlidingWindowLimiter(settings.rate_limit_per_client),
+        )
+    return Limiters(
+        session=RedisSlidingWindowLimiter(redis, "session", settings.rate_limit_per_session),
+        client=RedisSlidingWindowLimiter(redis, "client", settings.rate_limit_per_client),
+    )
 
 
 def create_app(
@@ -44,11 +58,11 @@ def create_app(
         app.state.rasa = rasa or http_rasa
         app.state.sessions = sessions or SqlSessionStore(make_engine(settings.gateway_database_url))
         app.state.municipalities = known
-        app.state.limiters = Limiters(
-            session=SlidingWindowLimiter(settings.rate_limit_per_session),
-            client=SlidingWindowLimiter(settings.rate_limit_per_client),
-        )
+        redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
+        app.state.limiters = make_limiters(settings, redis)
         yield
+        if redis is not None:
+            await redis.aclose()
         if http_rasa is not None:
             await http_rasa.aclose()
 

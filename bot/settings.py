@@ -30,6 +30,8 @@ class Settings(BaseSettings):
 
     # None means the embedded default: SQLite files under var_dir.
     database_url: str | None = None
+    # None: rate limits are counted in the gateway's memory; set it when running several gateways.
+    redis_url: str | None = None
 
     project_root: Path = PROJECT_ROOT
     var_dir: Path = PROJECT_ROOT / "var"

@@ -95,10 +95,10 @@ async def chat(
         )
     municipality = require_municipality(request.municipality, municipalities)
     require_allowed_origin(http_request, municipality, settings)
-    require_rate(limiters.client, client_address(http_request))
+    await require_rate(limiters.client, client_address(http_request))
     session = _session_for(request, sessions)
     if request.session_id is not None:
-        require_rate(limiters.session, session.id)
+        await require_rate(limiters.session, session.id)
     # Before anything keeps the text (Rasa's tracker store, logs, the guide search): mask it.
     public_numbers = [messages.DDH_PHONE, *(m.phone for m in municipalities.values())]
     masked = mask_personal_data(text, public_numbers)

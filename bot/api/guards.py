@@ -51,8 +51,8 @@ def require_allowed_origin(request: Request, municipality: Municipality, setting
         )
 
 
-def require_rate(limiter: RateLimiter, key: str) -> None:
-    wait = limiter.hit(key)
+async def require_rate(limiter: RateLimiter, key: str) -> None:
+    wait = await limiter.hit(key)
     if wait is not None:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, messages.RATE_LIMITED, headers=retry_after_header(wait))
 

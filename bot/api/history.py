@@ -38,7 +38,7 @@ async def history(
     """Every message of the conversation, oldest first, as the widget showed it (masked)."""
     known = require_municipality(municipality, municipalities)
     require_allowed_origin(http_request, known, settings)
-    require_rate(limiters.client, client_address(http_request))
+    await require_rate(limiters.client, client_address(http_request))
     session = require_session(session_id, municipality, sessions)
     return HistoryResponse(
         session_id=session.id, municipality=session.municipality, messages=to_history(sessions.history(session.id))

@@ -81,6 +81,8 @@ def test_answers_a_question_on_every_topic(open_widget_page: Any) -> None:
     answer = widget.ask(OPENING_HOURS_QUESTION)
     texts = "\n".join(message.inner_text() for message in answer)
     assert HOURS_OR_PHONE.search(texts), f"opening hours: neither hours nor a phone number in {texts!r}"
+    hours_links = [link["href"] for message in answer for link in new_window_links(message)]
+    assert "https://www.kalundborg.dk/" in hours_links, f"opening hours link the municipality's site: {hours_links}"
 
     assert len(widget.session_storage()["borgerbot.session.kalundborg"]) == 32
     widget.screenshot("answered")
