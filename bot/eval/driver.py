@@ -42,11 +42,14 @@ def eval_settings(base: Settings, var_dir: Path) -> Settings:
     )
 
 
-async def _converse(http: httpx.AsyncClient, conversation: Conversation) -> tuple[str | None, list[dict[str, Any]]]:
+Exchange = tuple[str | None, list[dict[str, Any]]]  # session id, the gateway's replies
+
+
+async def _converse(http: httpx.AsyncClient, municipality: str, says: Sequence[str]) -> Exchange:
     session_id: str | None = None
     responses: list[dict[str, Any]] = []
-    for turn in conversation.turns:
-        body: dict[str, Any] = {"message": turn.say, "municipality": conversation.municipality}
+    for say in says:
+        body: dict[str, Any] = {"message": say, "municipality": municipality}
         if session_id:
             body["session_id"] = session_id
         reply = await http.post("/api/v1/chat", json=body)
@@ -58,34 +61,42 @@ async def _converse(http: httpx.AsyncClient, conversation: Conversation) -> tupl
     return session_id, responses
 
 
-async def _converse_all(
-    gateway_url: str, conversations: Sequence[Conversation]
-) -> list[tuple[str | None, list[dict[str, Any]]]]:
+async def _converse_all(gateway_url: str, scripts: Sequence[tuple[str, Sequence[str]]]) -> list[Exchange]:
+    """Each (municipality, messages) script in a session of its own, a few at a time."""
     limit = asyncio.Semaphore(CONCURRENT_CONVERSATIONS)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=60) as http:
 
-        async def one(conversation: Conversation) -> tuple[str | None, list[dict[str, Any]]]:
+        async def one(municipality: str, says: Sequence[str]) -> Exchange:
             async with limit:
-                return await _converse(http, conversation)
+                return await _converse(http, municipality, says)
 
-        return await asyncio.gather(*(one(c) for c in conversations))
+        return await asyncio.gather(*(one(m, s) for m, s in scripts))
 
 
-def run_conversations(settings: Settings, model: Path, conversations: Sequence[Conversation]) -> list[Result]:
-    """Start the stack, hold every conversation, read the outcomes back from the tracker store."""
+def run_conversations(
+    settings: Settings, model: Path, conversations: Sequence[Conversation], probes: Sequence[tuple[str, str]] = ()
+) -> tuple[list[Result], list[dict[str, Any]]]:
+    """Start the stack, hold every conversation, read the outcomes back from the tracker store.
+
+    ``probes`` are single (municipality, message) exchanges judged from the gateway's reply alone
+    (the messages in other languages); their replies come back in the same order.
+    """
+    scripts = [(c.municipality, [t.say for t in c.turns]) for c in conversations]
+    scripts += [(municipality, [say]) for municipality, say in probes]
     stack = Stack(settings, model)
     stack.start()
     try:
         stack.wait_until_healthy()
-        exchanged = asyncio.run(_converse_all(settings.gateway_url, conversations))
+        exchanged = asyncio.run(_converse_all(settings.gateway_url, scripts))
     finally:
         stack.stop()
-    stored = load_conversations(settings.tracker_database_url, [s for s, _ in exchanged if s])
+    held, probed = exchanged[: len(conversations)], exchanged[len(conversations) :]
+    stored = load_conversations(settings.tracker_database_url, [s for s, _ in held if s])
     results = []
-    for conversation, (session_id, responses) in zip(conversations, exchanged, strict=True):
+    for conversation, (session_id, responses) in zip(conversations, held, strict=True):
         turns = stored.get(session_id or "", [])
         if len(turns) != len(responses):
             logger.warning("eval.turns_mismatch", extra={"case": conversation.name, "stored": len(turns)})
         observed = [observe(r, turns[i] if i < len(turns) else None) for i, r in enumerate(responses)]
         results.append(Result(conversation, observed))
-    return results
+    return results, [responses[0] for _, responses in probed]
