@@ -1,0 +1,89 @@
+"""make bench: latency, throughput and memory at 1, 10 and 50 citizens, ours beside a bare Rasa floor; start-up."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.bench.floor import ensure_floor, run_floor
+from bot.bench.load import System, run_level, send_chat, send_rest, warm_up
+from bot.bench.ours import bench_settings, run_ours
+from bot.bench.report import FLOOR, OURS, Report, render, write_reports
+from bot.bench.startup import time_startup
+from bot.bench.stats import Level
+from bot.logging_setup import configure_logging
+from bot.settings import Settings, get_settings
+from bot.training import ensure_model
+from kb.prepare import ensure_index
+
+logger = logging.getLogger("bot.bench")
+
+# citizens -> (messages counted, hard time cap in seconds) per level.
+PLAN: dict[int, tuple[int, float]] = {1: (40, 240.0), 10: (200, 300.0), 50: (400, 420.0)}
+QUICK_PLAN: dict[int, tuple[int, float]] = {1: (6, 60.0), 5: (15, 60.0)}
+
+
+async def _levels(system: System, plan: dict[int, tuple[int, float]]) -> list[Level]:
+    await warm_up(system)
+    return [await run_level(system, citizens, messages, cap) for citizens, (messages, cap) in plan.items()]
+
+
+def measure_floor(settings: Settings, floor_dir: Path, plan: dict[int, tuple[int, float]]) -> tuple[list[Level], float]:
+    """The floor under the plan's load; its levels and its time to healthy."""
+    model = ensure_floor(settings, floor_dir)
+    with run_floor(settings, floor_dir, model) as floor:
+        system = System(FLOOR, floor.url, send_rest, {"rasa": floor.pid})
+        return asyncio.run(_levels(system, plan)), floor.startup_seconds
+
+
+def measure_ours(settings: Settings, model: Path, plan: dict[int, tuple[int, float]]) -> tuple[list[Level], float]:
+    """Our stack under the plan's load; its levels and its time to healthy."""
+    with run_ours(settings, model) as stack:
+        system = System(OURS, stack.url, send_chat, stack.pids)
+        return asyncio.run(_levels(system, plan)), stack.startup_seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a few messages at 1 and 5 citizens (a smoke run)")
+    parser.add_argument("--no-startup", action="store_true", help="skip timing make run's start-up")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    started, started_at = time.monotonic(), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load_at_start = os.getloadavg()[0]
+    plan = QUICK_PLAN if args.quick else PLAN
+    model = ensure_model(settings)
+    ensure_index(settings)
+    bench_dir = settings.var_dir / "bench"
+    # Floor first, then ours: each stopped before the other starts, so they never share the 2 cores under load.
+    floor_levels, floor_start = measure_floor(settings, bench_dir / "floor", plan)
+    ours_levels, ours_start = measure_ours(bench_settings(settings, bench_dir / "stack"), model, plan)
+    startup = None if args.no_startup else time_startup(settings, bench_dir / "run")
+    report = Report(
+        started_at=started_at,
+        total_seconds=time.monotonic() - started,
+        cores=os.cpu_count() or 0,
+        load_average=(load_at_start, os.getloadavg()[0]),
+        order=[FLOOR, OURS],
+        plan=plan,
+        floor=floor_levels,
+        ours=ours_levels,
+        startup_to_healthy={FLOOR: floor_start, OURS: ours_start},
+        startup=startup,
+    )
+    json_path, md_path = write_reports(report, settings.project_root / "reports")
+    logger.info("bench.written", extra={"json": str(json_path), "markdown": str(md_path)})
+    # The figures are this command's output, for a human reader.
+    sys.stdout.write(render(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
