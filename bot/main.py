@@ -15,6 +15,7 @@ from redis import asyncio as aioredis
 from bot.api import chat, health, history, municipalities, pages
 from bot.deps import Limiters
 from bot.errors import install_error_handlers
+from bot.language import detect_language
 from bot.logging_setup import configure_logging
 from bot.rasa_client import HttpRasaClient, RasaClient
 from bot.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
@@ -60,6 +61,8 @@ def create_app(
         app.state.municipalities = known
         redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.limiters = make_limiters(settings, redis)
+        # langdetect loads its language profiles on first use (~0.4 s): not on a citizen's time.
+        detect_language("Warming up the language profiles before the first citizen writes")
         yield
         if redis is not None:
             await redis.aclose()
