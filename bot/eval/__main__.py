@@ -16,7 +16,7 @@ from bot.eval.languages import LanguageSummary, judge_language, load_language_ca
 from bot.eval.metrics import Summary, bar_sweep, summarise
 from bot.eval.peers import dev_questions
 from bot.eval.peers.run import run_peers
-from bot.eval.report import build_report, turn_failures, write_report
+from bot.eval.report import build_report, language_redirects, turn_failures, write_report
 from bot.logging_setup import configure_logging
 from bot.settings import get_settings
 from bot.training import ensure_model
@@ -149,6 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     out(render_comparison(systems) + "\n")
     out("".join(f"  {name}: {note}\n" for name, note in notes.items() if note.startswith("not available")))
     out(render_languages(languages) + "\n")
+    redirects = language_redirects(results)
+    out(
+        f"dev and dialogue messages given a language reply: {len(redirects)}"
+        + "".join(f"\n  {r['case']} ({r['lang']}): {r['say']!r}" for r in redirects)
+        + "\n"
+    )
     rows = turn_failures(results)
     if args.failures:
         out("failures:\n" + failures(rows, languages) + "\n")

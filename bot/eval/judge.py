@@ -36,6 +36,7 @@ class Observed:
     reply: str = ""
     confidence: float | None = None  # of the answer, or of the best guess behind a clarification
     guess: str | None = None  # the guide a clarification nearly answered from
+    lang: str | None = None  # the gateway answered in this language instead of sending the message on
 
 
 def observe(response: dict[str, Any], stored: StoredTurn | None) -> Observed:
@@ -58,6 +59,7 @@ def observe(response: dict[str, Any], stored: StoredTurn | None) -> Observed:
         reply=reply,
         confidence=last.get("confidence"),
         guess=last.get("guide_id") if kind == "clarify" else None,
+        lang=next((str(m["lang"]) for m in messages if m.get("lang")), None),
     )
 
 
