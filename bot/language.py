@@ -19,16 +19,24 @@ NORDIC = frozenset({"da", "no", "sv"})
 DANISH = "da"
 
 # Words that only Nordic writers use; one is enough to keep the normal path.
-# Words shared with other languages ("en", "et", "den", "mit", "kan", "tak", "pas", "mine") are left out.
-_NORDIC_WORDS = frozenset(
-    """
+_NORDIC_WORDS_WRITTEN = """
     jeg ikke hvad hvordan hvor hvornår hvorfor hvilke hvilken hvem skal har mig dig og på til af
     gerne hej noget nogen være blive bliver få får også eller når hvis vil må jer mitt
     jag inte hur och ikkje kva korleis nej mistet glemt fornye forny flytte flyttet flytning
     anbefale kommune kommunen borgerservice åbent åbningstider passet det dette denne ansøgning mangler
-    paa naar ogsaa faa faar vaere aabent aabningstider ansoegning ansogning hoejre loerdag soendag
-    """.split()
-)
+    hente lørdag søndag
+""".split()
+# Nordic words other languages use too; two of them together are Nordic enough.
+_SHARED_WORDS = frozenset("kan min mine pas tak en et vi fra".split())
+
+
+def _ascii_spellings(word: str) -> set[str]:
+    """The word as citizens type it without æ, ø and å (ae, oe, aa), besides the real spelling."""
+    folded = word.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return {word, folded}
+
+
+_NORDIC_WORDS = frozenset(spelling for word in _NORDIC_WORDS_WRITTEN for spelling in _ascii_spellings(word))
 _NORDIC_LETTERS = frozenset("æøåÆØÅ")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -68,7 +76,9 @@ def detect_language(text: str) -> Language:
     letters = "".join(words)
     non_latin = _non_latin_share(letters) > 0.5
     if not non_latin:
-        if _NORDIC_LETTERS & set(letters) or any(w.lower() in _NORDIC_WORDS for w in words):
+        lowered = [w.lower() for w in words]
+        shared = sum(w in _SHARED_WORDS for w in lowered)
+        if _NORDIC_LETTERS & set(letters) or shared >= 2 or any(w in _NORDIC_WORDS for w in lowered):
             return Language(DANISH, nordic=True)
         if len(words) < MIN_WORDS or len(letters) < MIN_LETTERS:
             return Language(DANISH, nordic=True)
