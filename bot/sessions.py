@@ -58,10 +58,8 @@ class SessionStore(Protocol):
 
     def get(self, session_id: str) -> Session | None: ...
 
-    def touch(self, session_id: str) -> None: ...
-
     def append(self, session_id: str, entries: list[tuple[str, dict[str, Any]]]) -> None:
-        """Add (role, message) entries to the transcript, in order, in one transaction."""
+        """Add (role, message) entries to the transcript, in order, and mark the session active (one transaction)."""
         ...
 
     def history(self, session_id: str) -> list[tuple[str, dict[str, Any]]]:
@@ -104,17 +102,12 @@ class SqlSessionStore:
             ).first()
         return Session(id=row.id, municipality=row.municipality) if row else None
 
-    def touch(self, session_id: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(sessions_table).where(sessions_table.c.id == session_id).values(last_seen_at=datetime.now(UTC))
-            )
-
     def append(self, session_id: str, entries: list[tuple[str, dict[str, Any]]]) -> None:
         now = datetime.now(UTC)
         rows = [{"session_id": session_id, "role": role, "body": body, "created_at": now} for role, body in entries]
         with self.engine.begin() as conn:
             conn.execute(insert(messages_table), rows)
+            conn.execute(update(sessions_table).where(sessions_table.c.id == session_id).values(last_seen_at=now))
 
     def history(self, session_id: str) -> list[tuple[str, dict[str, Any]]]:
         with self.engine.connect() as conn:

@@ -24,10 +24,9 @@ def citizen_entry(masked_text: str, history: list[tuple[str, dict[str, Any]]]) -
 
 
 def record_turn(sessions: SessionStore, session_id: str, citizen: dict[str, Any], replies: list[BotMessage]) -> None:
-    """Append one turn (the citizen's message, then the bot's replies) and mark the session active."""
+    """Append one turn (the citizen's message, then the bot's replies); the session is marked active."""
     entries = [("citizen", citizen), *(("bot", reply.model_dump(mode="json")) for reply in replies)]
     sessions.append(session_id, entries)
-    sessions.touch(session_id)
 
 
 def to_history(entries: list[tuple[str, dict[str, Any]]]) -> list[HistoryMessage]:
