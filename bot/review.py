@@ -15,11 +15,13 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, create_engine, text
 
 from bot.logging_setup import configure_logging
+from bot.sessions import languages_redirected, make_engine
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -146,7 +148,7 @@ def rates(conversations: dict[str, list[Turn]]) -> Rates:
     )
 
 
-def report(figures: Rates, days: int) -> str:
+def report(figures: Rates, days: int, other_languages: Counter[str] | None = None) -> str:
     """The review as plain text for the weekly meeting."""
     lines = [
         f"Borgerbot review, last {days} days",
@@ -158,6 +160,12 @@ def report(figures: Rates, days: int) -> str:
         f"helpful {figures.helpful}, not helpful {figures.not_helpful}, "
         f"helpfulness rate {figures.helpfulness_rate:.3f}, comments {figures.comments}",
     ]
+    if other_languages is not None:
+        # Answered by the gateway itself (not in the tracker store): a gap no guide can close.
+        by_language = ", ".join(f"{code} {n}" for code, n in other_languages.most_common())
+        lines.append(
+            f"messages in other languages {sum(other_languages.values())}{f' ({by_language})' * bool(by_language)}"
+        )
     return "\n".join(lines)
 
 
@@ -167,10 +175,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level)
-    conversations = load_conversations(settings.tracker_database_url, since=time.time() - args.days * 86400)
+    since = time.time() - args.days * 86400
+    conversations = load_conversations(settings.tracker_database_url, since=since)
+    engine = make_engine(settings.gateway_database_url)
+    other_languages = languages_redirected(engine, datetime.fromtimestamp(since, UTC))
+    engine.dispose()
     logger.info("review.done", extra={"conversations": len(conversations)})
     # The report is the command's output, for a human: stdout, not the log.
-    sys.stdout.write(report(rates(conversations), args.days) + "\n")
+    sys.stdout.write(report(rates(conversations), args.days, other_languages) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ buttons and links), so a reload or a new page on the site shows the conversation
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,3 +118,13 @@ class SqlSessionStore:
                 .order_by(messages_table.c.id)
             ).all()
         return [(row.role, row.body) for row in rows]
+
+
+def languages_redirected(engine: Engine, since: datetime) -> Counter[str]:
+    """Messages answered in another language since a time, by language: the gateway's own
+    replies to citizens who did not write Danish, which never reach Rasa's tracker store."""
+    with engine.connect() as conn:
+        bodies = conn.execute(
+            select(messages_table.c.body).where(messages_table.c.role == "bot", messages_table.c.created_at >= since)
+        ).scalars()
+        return Counter(str(body["lang"]) for body in bodies if isinstance(body, dict) and body.get("lang"))
