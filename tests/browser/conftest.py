@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: one real stack per module, one headless Chromium per session.
+"""Fixtures for the browser tests: one real stack and one headless Chromium per module.
 
 Chromium is the Debian package (/usr/bin/chromium) and axe-core comes from npm; `make browser-deps`
 installs both. Nothing here downloads a browser.
@@ -42,9 +42,13 @@ def missing_browser_deps() -> list[str]:
     return missing
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium, shared by every test of the session."""
+    """Headless Chromium, shared by the tests of a module.
+
+    Not by the session: Playwright's sync API keeps an event loop running in this thread while it
+    is open, and every later test that calls asyncio.run() would fail.
+    """
     missing = missing_browser_deps()
     if missing:
         pytest.fail(f"Browser tests need {', '.join(missing)}. Run `make browser-deps` first.", pytrace=False)
