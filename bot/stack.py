@@ -15,7 +15,7 @@ import httpx
 
 from bot.rasa_config import write_endpoints
 from bot.settings import Settings
-from bot.training import rasa_env, rasa_executable
+from bot.training import rasa_env, rasa_server_argv
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class Stack:
                 name="rasa",
                 label="The Rasa server",
                 argv=[
-                    str(rasa_executable(settings)),
+                    *rasa_server_argv(settings),
                     "run",
                     "--model",
                     str(model),

@@ -37,6 +37,15 @@ def rasa_env(settings: Settings) -> dict[str, str]:
     return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
+def rasa_server_argv(settings: Settings) -> list[str]:
+    """`rasa` as the stack runs it: through scripts/rasa_server.py, which compiles the check of
+    each action server response once (see that file), in the Rasa environment."""
+    python = settings.rasa_venv / "bin" / "python"
+    if not python.exists():
+        raise FileNotFoundError(f"Rasa is not installed at {settings.rasa_venv}; run 'make setup' first")
+    return [str(python), str(settings.project_root / "scripts" / "rasa_server.py")]
+
+
 def rasa_executable(settings: Settings) -> Path:
     path = settings.rasa_venv / "bin" / "rasa"
     if not path.exists():
