@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,30 @@ def log_tail(path: Path, lines: int = 12) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+def wait_until_answering(
+    process: subprocess.Popen[bytes],
+    answers: Callable[[], bool],
+    *,
+    label: str,
+    log_path: Path,
+    timeout: float,
+    interval: float = 0.5,
+) -> None:
+    """Poll ``answers()`` until it is true; raise with the log's end if the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{label} exited ({process.returncode}); see {log_path}:\n{log_tail(log_path)}")
+        try:
+            if answers():
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{label} did not answer in {timeout:.0f} s; see {log_path}")
+        time.sleep(interval)
 
 
 def explain_exit(spec: ProcessSpec, returncode: int) -> str:

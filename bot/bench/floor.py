@@ -20,7 +20,7 @@ import httpx
 
 from bot.ports import free_port
 from bot.settings import Settings
-from bot.stack import log_tail
+from bot.stack import log_tail, wait_until_answering
 from bot.training import rasa_env, rasa_executable
 
 logger = logging.getLogger(__name__)
@@ -120,17 +120,12 @@ def run_floor(settings: Settings, floor_dir: Path, model: Path) -> Iterator[Runn
 
 
 def _wait_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
     with httpx.Client() as http:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the floor's Rasa server exited ({process.returncode}):\n{log_tail(log_path)}")
-            try:
-                if http.get(f"{url}/", timeout=2).status_code == 200:
-                    logger.info("bench.floor.healthy", extra={"url": url})
-                    return
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the floor's Rasa server did not answer in time; see {log_path}")
-            time.sleep(0.5)
+        wait_until_answering(
+            process,
+            lambda: http.get(f"{url}/", timeout=2).status_code == 200,
+            label="the floor's Rasa server",
+            log_path=log_path,
+            timeout=timeout,
+        )
+    logger.info("bench.floor.healthy", extra={"url": url})

@@ -23,6 +23,7 @@ from bot.eval.peers import DevQuestion, PeerReply, allowed
 from bot.eval.peers.faq_data import faq_project, guide_of, inputs_hash, out_of_scope_examples
 from bot.ports import free_port
 from bot.settings import Settings
+from bot.stack import wait_until_answering
 from bot.training import rasa_env, rasa_executable
 from kb.schema import Guide
 from kb.store import FileGuideStore
@@ -96,20 +97,14 @@ def ensure_faq_model(settings: Settings, folder: Path, guides: Sequence[Guide]) 
 
 
 def _wait_for_parse(http: httpx.Client, process: subprocess.Popen[bytes], log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-12:])
-            stopped = f"the FAQ peer's Rasa server stopped (exit {process.returncode})"
-            raise RuntimeError(f"{stopped}; see {log_path}:\n{tail}")
-        try:
-            if http.post("/model/parse", json={"text": "hej"}, timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the FAQ peer's Rasa server did not answer in {timeout:.0f} s; see {log_path}")
-        time.sleep(1.0)
+    wait_until_answering(
+        process,
+        lambda: http.post("/model/parse", json={"text": "hej"}, timeout=5).status_code == 200,
+        label="the FAQ peer's Rasa server",
+        log_path=log_path,
+        timeout=timeout,
+        interval=1.0,
+    )
 
 
 def faq_answers(
