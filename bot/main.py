@@ -5,6 +5,7 @@ Run it with ``uvicorn --factory bot.main:create_app``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,6 +20,7 @@ from bot.language import detect_language
 from bot.logging_setup import configure_logging
 from bot.rasa_client import HttpRasaClient, RasaClient
 from bot.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
+from bot.retention import forget_idle_conversations
 from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all_allowed_origins
 from bot.sessions import SessionStore, SqlSessionStore, make_engine
 from bot.settings import Settings, get_settings
@@ -61,9 +63,13 @@ def create_app(
         app.state.municipalities = known
         redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.limiters = make_limiters(settings, redis)
+        retention = asyncio.create_task(
+            forget_idle_conversations(app.state.sessions, settings.transcript_retention_days)
+        )
         # langdetect loads its language profiles on first use (~0.4 s): not on a citizen's time.
         detect_language("Warming up the language profiles before the first citizen writes")
         yield
+        retention.cancel()
         if redis is not None:
             await redis.aclose()
         if http_rasa is not None:

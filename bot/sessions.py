@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     create_engine,
+    delete,
     insert,
     select,
     update,
@@ -65,6 +66,10 @@ class SessionStore(Protocol):
 
     def history(self, session_id: str) -> list[tuple[str, dict[str, Any]]]:
         """The transcript as (role, message), oldest first."""
+        ...
+
+    def forget_before(self, cutoff: datetime) -> int:
+        """Delete conversations idle since before cutoff, transcript and all; how many."""
         ...
 
 
@@ -118,6 +123,12 @@ class SqlSessionStore:
                 .order_by(messages_table.c.id)
             ).all()
         return [(row.role, row.body) for row in rows]
+
+    def forget_before(self, cutoff: datetime) -> int:
+        idle = select(sessions_table.c.id).where(sessions_table.c.last_seen_at < cutoff)
+        with self.engine.begin() as conn:
+            conn.execute(delete(messages_table).where(messages_table.c.session_id.in_(idle)))
+            return int(conn.execute(delete(sessions_table).where(sessions_table.c.last_seen_at < cutoff)).rowcount)
 
 
 def languages_redirected(engine: Engine, since: datetime) -> Counter[str]:
