@@ -29,24 +29,31 @@ PLAN: dict[int, tuple[int, float]] = {1: (40, 240.0), 10: (200, 300.0), 50: (400
 QUICK_PLAN: dict[int, tuple[int, float]] = {1: (6, 60.0), 5: (15, 60.0)}
 
 
-async def _levels(system: System, plan: dict[int, tuple[int, float]]) -> list[Level]:
-    await warm_up(system)
-    return [await run_level(system, citizens, messages, cap) for citizens, (messages, cap) in plan.items()]
+def measure_interleaved(
+    settings: Settings, floor_dir: Path, ours_settings: Settings, model: Path, plan: dict[int, tuple[int, float]]
+) -> tuple[list[Level], list[Level], float, float]:
+    """Both systems up, one under load at a time, level by level: floor's and our levels, times to healthy.
 
+    The two take turns at each level (and swap who goes first), so a shared machine's slow drift
+    hits both alike; the idle one waits on its socket and costs nothing meaningful meanwhile.
+    """
+    floor_model = ensure_floor(settings, floor_dir)
+    with run_floor(settings, floor_dir, floor_model) as floor, run_ours(ours_settings, model) as stack:
+        floor_system = System(FLOOR, floor.url, send_rest, {"rasa": floor.pid})
+        ours_system = System(OURS, stack.url, send_chat, stack.pids)
 
-def measure_floor(settings: Settings, floor_dir: Path, plan: dict[int, tuple[int, float]]) -> tuple[list[Level], float]:
-    """The floor under the plan's load; its levels and its time to healthy."""
-    model = ensure_floor(settings, floor_dir)
-    with run_floor(settings, floor_dir, model) as floor:
-        system = System(FLOOR, floor.url, send_rest, {"rasa": floor.pid})
-        return asyncio.run(_levels(system, plan)), floor.startup_seconds
+        async def levels() -> tuple[list[Level], list[Level]]:
+            await warm_up(floor_system)
+            await warm_up(ours_system)
+            measured: dict[str, list[Level]] = {FLOOR: [], OURS: []}
+            for turn, (citizens, (messages, cap)) in enumerate(plan.items()):
+                pair = [floor_system, ours_system] if turn % 2 == 0 else [ours_system, floor_system]
+                for system in pair:
+                    measured[system.name].append(await run_level(system, citizens, messages, cap))
+            return measured[FLOOR], measured[OURS]
 
-
-def measure_ours(settings: Settings, model: Path, plan: dict[int, tuple[int, float]]) -> tuple[list[Level], float]:
-    """Our stack under the plan's load; its levels and its time to healthy."""
-    with run_ours(settings, model) as stack:
-        system = System(OURS, stack.url, send_chat, stack.pids)
-        return asyncio.run(_levels(system, plan)), stack.startup_seconds
+        floor_levels, ours_levels = asyncio.run(levels())
+        return floor_levels, ours_levels, floor.startup_seconds, stack.startup_seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,16 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     model = ensure_model(settings)
     ensure_index(settings)
     bench_dir = settings.var_dir / "bench"
-    # Floor first, then ours: each stopped before the other starts, so they never share the 2 cores under load.
-    floor_levels, floor_start = measure_floor(settings, bench_dir / "floor", plan)
-    ours_levels, ours_start = measure_ours(bench_settings(settings, bench_dir / "stack"), model, plan)
+    floor_levels, ours_levels, floor_start, ours_start = measure_interleaved(
+        settings, bench_dir / "floor", bench_settings(settings, bench_dir / "stack"), model, plan
+    )
     startup = None if args.no_startup else time_startup(settings, bench_dir / "run")
     report = Report(
         started_at=started_at,
         total_seconds=time.monotonic() - started,
         cores=os.cpu_count() or 0,
         load_average=(load_at_start, os.getloadavg()[0]),
-        order=[FLOOR, OURS],
+        order=[f"{FLOOR} and {OURS} in turn at each level, the first swapped each level"],
         plan=plan,
         floor=floor_levels,
         ours=ours_levels,

@@ -135,7 +135,7 @@ def render(report: Report, markdown: bool = False) -> str:
         f"{'# ' if markdown else ''}Borgerbot bench, {report.started_at}",
         f"{report.cores} cores; load average {report.load_average[0]:.2f} at the start, "
         f"{report.load_average[1]:.2f} at the end; {report.total_seconds:.0f} s in all. "
-        f"Order: {', '.join(report.order)} (one system running at a time). Plan: {plan}. "
+        f"Order: {', '.join(report.order)} (one system under load at a time). Plan: {plan}. "
         f"Time to healthy in this run: {healthy or 'n/a'}.",
         f"{head}Figures per level (latency of every chat request; msg/s counts answered ones; "
         "RSS: peak sampled during the level, value at its end in brackets, each process with its children)",
