@@ -197,6 +197,14 @@ def test_the_panel_fits_a_phone(open_widget_page: Any) -> None:
     widget.screenshot("phone")
 
 
+@pytest.mark.parametrize(("motion", "animation"), [("no-preference", "bb-in"), ("reduce", "none")])
+def test_the_panel_moves_only_for_those_who_want_motion(open_widget_page: Any, motion: str, animation: str) -> None:
+    widget: WidgetPage = open_widget_page(reduced_motion=motion)
+    open_panel(widget)
+    name = widget.page.evaluate(f"() => getComputedStyle({SHADOW}.getElementById('bb-panel')).animationName")
+    assert name == animation, f"prefers-reduced-motion: {motion} gives animation {name!r}"
+
+
 def test_rasa_down_offers_ddh_and_retry(open_widget_page: Any, stack: Stack) -> None:
     stop_process(stack, "rasa")  # the gateway now answers 503 with a degraded body
     widget: WidgetPage = open_widget_page()
