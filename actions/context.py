@@ -7,7 +7,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.settings import get_settings
+from core.settings import get_settings
 from kb.hours import COPENHAGEN
 from kb.municipalities import Hotline, Municipality, load_hotline, load_municipalities
 from kb.prepare import default_search

@@ -2,7 +2,7 @@
 
 Each action that ends a turn sets the ``outcome`` slot once. Slot events land in the
 tracker store with the conversation, so answer, clarification, escalation and feedback
-rates can be computed from the store alone (see ``bot.review``).
+rates can be computed from the store alone (see ``ops.review``).
 """
 
 from __future__ import annotations

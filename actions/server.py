@@ -16,7 +16,7 @@ from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
 from actions.context import guide_search
-from bot.settings import get_settings
+from core.settings import get_settings
 from kb.search import IndexUnavailableError
 
 logger = logging.getLogger(__name__)

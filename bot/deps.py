@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.sessions import SessionStore
-from bot.settings import Settings
+from core.settings import Settings
 from kb.municipalities import Municipality
 
 

@@ -17,13 +17,13 @@ from bot.api import chat, health, history, municipalities, pages
 from bot.deps import Limiters
 from bot.errors import install_error_handlers
 from bot.language import detect_language
-from bot.logging_setup import configure_logging
+from core.log import configure_logging
 from bot.rasa_client import HttpRasaClient, RasaClient
 from bot.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
 from bot.retention import forget_idle_conversations
 from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all_allowed_origins
 from bot.sessions import SessionStore, SqlSessionStore, make_engine
-from bot.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from kb.municipalities import load_municipalities
 
 

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from bot.logging_setup import configure_logging
-from bot.settings import Settings, get_settings
+from core.log import configure_logging
+from core.settings import Settings, get_settings
 from kb.store import InvalidGuideError
 
 
@@ -38,7 +38,7 @@ def _check(settings: Settings) -> int:
 def _evaluate(settings: Settings, save: bool) -> int:
     """Print dense, lexical and hybrid retrieval figures; with save, store the calibration."""
     from kb.embedder import default_embedder
-    from kb.evaluate import evaluate, load_dev_set
+    from ops.retrieval.evaluate import evaluate, load_dev_set
     from kb.prepare import ensure_index
     from kb.search import GuideSearch
     from kb.store import FileGuideStore
@@ -56,10 +56,10 @@ def _evaluate(settings: Settings, save: bool) -> int:
 
 def _bench(settings: Settings) -> int:
     """Print index build times and query latency on the shipped and a synthetic 20,000-chunk corpus."""
-    from kb.bench import QUERIES, SYNTHETIC_CHUNKS, run_bench
+    from ops.retrieval.bench import QUERIES, SYNTHETIC_CHUNKS, run_bench
     from kb.embedder import default_embedder
     from kb.embedding.convert import ensure_model
-    from kb.evaluate import load_dev_set
+    from ops.retrieval.evaluate import load_dev_set
     from kb.scope import scope_examples
     from kb.store import FileGuideStore
 

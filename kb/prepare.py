@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from kb.confidence import Calibration
 from kb.embedder import default_embedder
 from kb.index import BuildResult, build_index

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from kb.municipalities import load_hotline, load_municipalities
 from kb.prepare import default_search
 from kb.schema import Guide

@@ -11,7 +11,7 @@ from bot.ratelimit import RateLimiter, retry_after_header
 from bot.schemas import SESSION_ID_PATTERN, ErrorResponse
 from bot.security import origin_allowed
 from bot.sessions import Session, SessionStore
-from bot.settings import Settings
+from core.settings import Settings
 from kb.municipalities import Municipality
 
 _SESSION_ID = re.compile(SESSION_ID_PATTERN)

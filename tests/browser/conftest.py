@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.stack import Stack
+from ops.stack import Stack
 from tests.browser.widget_page import AXE_PATH, CHROMIUM_PATH, WidgetPage
 from tests.integration.conftest import stack_settings, trained_model
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.stack import Stack
+from ops.stack import Stack
 from tests.browser.widget_page import DDH_TEL, LAUNCHER_NAME, SHADOW, WidgetPage
 
 pytestmark = pytest.mark.integration

@@ -10,11 +10,11 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from bot.logging_setup import configure_logging
-from bot.ports import free_port
-from bot.settings import Settings
-from bot.stack import Stack
-from bot.training import ensure_model
+from core.log import configure_logging
+from ops.ports import free_port
+from core.settings import Settings
+from ops.stack import Stack
+from ops.training import ensure_model
 from kb.prepare import ensure_index
 
 ADMIN_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from bot.settings import Settings
-from bot.training import rasa_env
+from core.settings import Settings
+from ops.training import rasa_env
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from redis import asyncio as aioredis
 
 from bot.main import create_app
 from bot.ratelimit import RedisSlidingWindowLimiter
-from bot.settings import Settings
+from core.settings import Settings
 from tests.fakes import FakeRasa
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]

@@ -10,7 +10,7 @@ from actions import context
 from actions.answer_from_guides import ActionAnswerFromGuides
 from actions.escalate import ActionEscalateToDdh, escalation_reason
 from actions.opening_hours import ActionOpeningHours
-from bot.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from kb.hours import COPENHAGEN
 from tests.unit.trackers import outcomes, run, tracker
 

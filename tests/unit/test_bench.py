@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.conversations import CONVERSATIONS, script_for
-from bot.bench.memory import descendants, parent_pid, process_parents, rss_kb, tree_rss_mb
-from bot.bench.ours import UNLIMITED, bench_settings
-from bot.bench.report import Report, render, table, to_json, write_reports
-from bot.bench.startup import Startup
-from bot.bench.stats import Level, Memory, Sample, percentile, ratio, ratios, summarise, targets, verdict
-from bot.settings import Settings
+from ops.bench.conversations import CONVERSATIONS, script_for
+from ops.bench.memory import descendants, parent_pid, process_parents, rss_kb, tree_rss_mb
+from ops.bench.ours import UNLIMITED, bench_settings
+from ops.bench.report import Report, render, table, to_json, write_reports
+from ops.bench.startup import Startup
+from ops.bench.stats import Level, Memory, Sample, percentile, ratio, ratios, summarise, targets, verdict
+from core.settings import Settings
 
 STATUS = """Name:\tpython
 Umask:\t0022
@@ -144,7 +144,7 @@ def report() -> Report:
         floor=[level(1, p50=30), level(10, rate=25)],
         ours=[level(1, p50=60), level(10, rate=8, errors=2)],
         startup_to_healthy={"floor": 30.0, "borgerbot": 20.0},
-        startup=Startup("python -m bot.runner", 31.9, 31.4, 1.0, 200, 4.1, 0, "timed the runner"),
+        startup=Startup("python -m ops.run", 31.9, 31.4, 1.0, 200, 4.1, 0, "timed the runner"),
     )
 
 
@@ -153,7 +153,7 @@ def test_report_renders_figures_ratios_and_verdicts() -> None:
     assert "p50 latency, 1 citizen <= 1.5x floor  2.00x" in text
     assert "NOT met" in text
     assert "HTTP 503 x2" in text
-    assert "python -m bot.runner" in text and "ready after 31.9 s" in text
+    assert "python -m ops.run" in text and "ready after 31.9 s" in text
     markdown = render(report(), markdown=True)
     assert markdown.startswith("# Borgerbot bench")
     assert "| citizens | system |" in markdown
@@ -164,7 +164,7 @@ def test_report_json_carries_ratios_and_targets(tmp_path: Path) -> None:
     data = json.loads(json_path.read_text())
     assert data["ratios"]["1"]["p50"] == pytest.approx(2.0)
     assert [t["met"] for t in data["targets"]] == [False, False, False]
-    assert data["startup"]["command"] == "python -m bot.runner"
+    assert data["startup"]["command"] == "python -m ops.run"
     assert md_path.read_text() == render(report(), markdown=True)
     assert to_json(report())["ours"][1]["error_kinds"] == {"HTTP 503": 2}
 

@@ -15,7 +15,7 @@ from actions.answer_from_guides import ActionAnswerFromGuides
 from actions.clarify import ActionClarifyOrEscalate
 from actions.feedback import ActionHandleFeedback
 from actions.opening_hours import ActionOpeningHours
-from bot.settings import Settings
+from core.settings import Settings
 from kb.hours import COPENHAGEN
 from tests.unit.trackers import outcomes, responses, run, slots_set, tracker
 

@@ -8,14 +8,14 @@ from typing import Any
 
 import yaml
 
-from bot.eval.cases import Conversation, Expected, Turn, load_cases
-from bot.eval.compare import HOURS_REPLY, ours_replies, score
-from bot.eval.judge import Observed, Result
-from bot.eval.peers import DevQuestion, PeerReply, dev_questions
-from bot.eval.peers.faq import interpret_parse
-from bot.eval.peers.faq_data import examples_of, faq_project, guide_of, inputs_hash, out_of_scope_examples
-from bot.eval.peers.lexical import lexical_answers
-from bot.settings import Settings
+from ops.eval.cases import Conversation, Expected, Turn, load_cases
+from ops.eval.compare import HOURS_REPLY, ours_replies, score
+from ops.eval.judge import Observed, Result
+from ops.eval.peers import DevQuestion, PeerReply, dev_questions
+from ops.eval.peers.faq import interpret_parse
+from ops.eval.peers.faq_data import examples_of, faq_project, guide_of, inputs_hash, out_of_scope_examples
+from ops.eval.peers.lexical import lexical_answers
+from core.settings import Settings
 from kb.schema import Guide
 
 

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.eval.cases import Conversation, Expected, Turn
-from bot.eval.compare import score
-from bot.eval.judge import Observed, Result
-from bot.eval.languages import NORMAL, LanguageCase, judge_language, load_language_cases, summarise_languages
-from bot.eval.metrics import bar_sweep, summarise
-from bot.eval.peers import DevQuestion, PeerReply
-from bot.eval.report import build_report, turn_failures, write_report
-from bot.eval.report_md import render_markdown
+from ops.eval.cases import Conversation, Expected, Turn
+from ops.eval.compare import score
+from ops.eval.judge import Observed, Result
+from ops.eval.languages import NORMAL, LanguageCase, judge_language, load_language_cases, summarise_languages
+from ops.eval.metrics import bar_sweep, summarise
+from ops.eval.peers import DevQuestion, PeerReply
+from ops.eval.report import build_report, turn_failures, write_report
+from ops.eval.report_md import render_markdown
 
 
 def response(*messages: dict[str, Any], escalated: bool = False) -> dict[str, Any]:

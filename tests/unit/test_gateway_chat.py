@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.main import create_app
-from bot.settings import Settings
+from core.settings import Settings
 from tests.fakes import FakeRasa
 
 ANSWER_REPLIES = [

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.main import create_app
-from bot.settings import Settings
+from core.settings import Settings
 
 
 def closed_port() -> int:

@@ -105,7 +105,7 @@ def test_data_file_problems_name_the_field(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def embedder():  # type: ignore[no-untyped-def]
-    from bot.settings import get_settings
+    from core.settings import get_settings
     from kb.embedding.convert import ensure_model
 
     path = ensure_model(get_settings().embedding_model_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb.confidence import DEFAULT_THRESHOLD, Calibration, Evidence, LogisticModel, fit_logistic
-from kb.evaluate import Outcome, Question, choose_threshold, gate_at, load_dev_set, ranking_scores
+from ops.retrieval.evaluate import Outcome, Question, choose_threshold, gate_at, load_dev_set, ranking_scores
 
 
 def outcome(guide: str | None, ranked: list[str], dense: float = 0.9) -> Outcome:

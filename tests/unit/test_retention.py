@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from bot.main import create_app
 from bot.sessions import SqlSessionStore, make_engine, sessions_table
-from bot.settings import Settings
+from core.settings import Settings
 from tests.fakes import FakeRasa
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.eval.cases import Conversation, Expected, Turn, load_cases
-from bot.eval.judge import Observed, Result, correct, wrong_answer
-from bot.eval.metrics import bar_sweep, intent_scores, summarise
-from bot.review import rates, turns_from_events
+from ops.eval.cases import Conversation, Expected, Turn, load_cases
+from ops.eval.judge import Observed, Result, correct, wrong_answer
+from ops.eval.metrics import bar_sweep, intent_scores, summarise
+from ops.review import rates, turns_from_events
 
 
 def user(text: str, intent: str) -> dict[str, object]:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.rasa_config import tracker_store_config, write_endpoints
-from bot.settings import Settings
-from bot.stack import ProcessSpec, explain_exit
-from bot.training import training_fingerprint
+from ops.endpoints import tracker_store_config, write_endpoints
+from core.settings import Settings
+from ops.stack import ProcessSpec, explain_exit
+from ops.training import training_fingerprint
 
 
 def test_embedded_default_is_sqlite_under_var(settings: Settings) -> None:

@@ -1,0 +1,45 @@
+"""Our stack for the bench: action server, Rasa server and gateway on free ports with a fresh SQLite var folder."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ops.eval.driver import eval_settings
+from core.settings import Settings
+from ops.stack import Stack
+
+UNLIMITED = 1_000_000
+
+
+def bench_settings(base: Settings, var_dir: Path) -> Settings:
+    """As make eval's stack, with both rate limits lifted: every simulated citizen comes from 127.0.0.1."""
+    settings = eval_settings(base, var_dir)
+    return settings.model_copy(update={"rate_limit_per_client": UNLIMITED, "rate_limit_per_session": UNLIMITED})
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    """Our stack, healthy: the gateway's URL and each process's pid."""
+
+    url: str
+    pids: dict[str, int]
+    startup_seconds: float
+
+
+@contextmanager
+def run_ours(settings: Settings, model: Path) -> Iterator[RunningStack]:
+    """Start the three processes, wait until each is healthy, stop them when the block ends."""
+    started = time.monotonic()
+    stack = Stack(settings, model)
+    stack.start()
+    try:
+        stack.wait_until_healthy()
+        pids = {spec.name: spec.process.pid for spec in stack.specs if spec.process is not None}
+        url = f"http://127.0.0.1:{settings.gateway_port}"
+        yield RunningStack(url=url, pids=pids, startup_seconds=time.monotonic() - started)
+    finally:
+        stack.stop()
