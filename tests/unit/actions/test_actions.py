@@ -12,7 +12,7 @@ from actions.escalate import ActionEscalateToDdh, escalation_reason
 from actions.opening_hours import ActionOpeningHours
 from core.settings import Settings, get_settings
 from kb.hours import COPENHAGEN
-from tests.unit.trackers import outcomes, run, tracker
+from tests.unit.actions.trackers import outcomes, run, tracker
 
 
 @pytest.mark.parametrize(

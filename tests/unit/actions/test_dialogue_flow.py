@@ -17,7 +17,7 @@ from actions.feedback import ActionHandleFeedback
 from actions.opening_hours import ActionOpeningHours
 from core.settings import Settings
 from kb.hours import COPENHAGEN
-from tests.unit.trackers import outcomes, responses, run, slots_set, tracker
+from tests.unit.actions.trackers import outcomes, responses, run, slots_set, tracker
 
 AFTER_PASSPORT_ANSWER = {
     "last_topic": "pas",

@@ -18,7 +18,7 @@ from kb.check import (
 )
 from kb.embedder import default_embedder
 from kb.store import FileGuideStore
-from tests.unit.test_kb_schema import VALID
+from tests.unit.kb.test_schema import VALID
 
 TODAY = date(2026, 11, 25)
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from bot.main import create_app
 from core.settings import Settings
 from tests.fakes import FakeRasa
-from tests.unit.test_gateway_chat import ANSWER_REPLIES, chat
+from tests.unit.bot.api.test_chat import ANSWER_REPLIES, chat
 
 KALUNDBORG_SITE = "https://www.kalundborg.dk"
 HTK_SITE = "https://www.htk.dk"
