@@ -15,15 +15,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import clarify_or_escalate
-from actions.context import INTENT_TOPICS, answer_threshold, scope_threshold
+from actions.context import answer_threshold, scope_threshold
 from actions.escalate import hand_over
 from actions.guides import chosen_guide, give_answer, guide_buttons, search_guides
 from actions.opening_hours import ActionOpeningHours
+from core.payload import is_button_payload
+from core.topics import INTENT_TOPICS, TOPIC_WORDS
 
 logger = logging.getLogger(__name__)
-
-# A word that names each topic, for follow-ups that carry none of their own.
-TOPIC_WORDS = {"pas": "pas", "flytning": "flytning", "mitid": "MitID", "aabningstider": "Borgerservice"}
 
 
 def followup_query(text: str, topic: str) -> str:
@@ -84,7 +83,7 @@ class ActionAnswerFromGuides(Action):
         chosen = chosen_guide(tracker)
         if chosen is not None:
             return give_answer(dispatcher, tracker, chosen)
-        if text.startswith("/") and intent in INTENT_TOPICS:
+        if is_button_payload(text) and intent in INTENT_TOPICS:
             # A topic button after a clarification: ask what they want to know about it.
             dispatcher.utter_message(response=f"utter_ask_topic_question_{INTENT_TOPICS[intent]}")
             return [SlotSet("last_topic", INTENT_TOPICS[intent]), SlotSet("awaiting_feedback", False)]

@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import borgerbot_payload, municipality_for
+from actions.context import municipality_for
 from actions.escalate import hand_over
 from actions.outcomes import count, outcome
+from core.payload import is_button_payload
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +41,13 @@ def clarify_or_escalate(
         municipality_name=municipality.name,
         municipality_phone=municipality.phone,
     )
-    dispatcher.utter_message(json_message=borgerbot_payload(clarification=True, reason=reason))
     question = tracker.latest_message.get("text") or ""
     events: list[EventType] = [
         outcome("clarification", reason=reason, **recorded),
         SlotSet("unclear_turns", misses + 1),
         SlotSet("awaiting_feedback", False),
     ]
-    if question and not question.startswith("/"):
+    if question and not is_button_payload(question):
         events.append(SlotSet("last_question", question))
     return events
 

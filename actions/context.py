@@ -13,13 +13,6 @@ from kb.municipalities import Hotline, Municipality, load_hotline, load_municipa
 from kb.prepare import default_search
 from kb.search import GuideSearch
 
-INTENT_TOPICS = {
-    "ask_pas": "pas",
-    "ask_flytning": "flytning",
-    "ask_mitid": "mitid",
-    "ask_aabningstider": "aabningstider",
-}
-
 
 def guide_search() -> GuideSearch:
     """One search object per action server; it follows index swaps by itself."""
@@ -59,7 +52,3 @@ def now() -> datetime:
 def hotline() -> Hotline:
     return load_hotline(get_settings().kb_dir)
 
-
-def borgerbot_payload(**fields: Any) -> dict[str, Any]:
-    """The custom JSON the gateway reads: links, source and escalation of a reply."""
-    return {"borgerbot": fields}

@@ -13,6 +13,7 @@ from actions import context
 from actions.context import hotline, municipality_for
 from actions.hours_text import status_now
 from actions.outcomes import outcome, reset_counters
+from core.payload import is_button_payload
 from kb.hours import hotline_schedule
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def question_summary(tracker: Tracker) -> str | None:
     """
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     text = tracker.latest_message.get("text") or ""
-    if intent in ("deny", "request_human", "affirm", "feedback") or text.startswith("/"):
+    if intent in ("deny", "request_human", "affirm", "feedback") or is_button_payload(text):
         text = tracker.get_slot("last_question") or ""
     line = " ".join(text.split())
     if len(line) > SUMMARY_MAX_CHARS:

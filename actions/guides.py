@@ -8,8 +8,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import INTENT_TOPICS, borgerbot_payload, entity_value, guide_search, municipality_for
+from actions.context import entity_value, guide_search, municipality_for
 from actions.outcomes import outcome
+from core.payload import Link, ReplyPayload, Source, button_payload, custom_message, is_button_payload
+from core.topics import TOPIC_INTENTS
 from kb.search import IndexUnavailableError, SearchHit
 
 logger = logging.getLogger(__name__)
@@ -29,18 +31,17 @@ def search_guides(tracker: Tracker, query: str, topic: str | None) -> list[Searc
 
 def guide_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:
     """ "Mener du …?" buttons: each sends the guide's topic intent with the guide's id."""
-    intents = {topic: intent for intent, topic in INTENT_TOPICS.items()}
     return [
-        {"title": hit.title, "payload": f'/{intents[hit.topic]}{{"guide_id": "{hit.guide_id}"}}'}
+        {"title": hit.title, "payload": button_payload(TOPIC_INTENTS[hit.topic], guide_id=hit.guide_id)}
         for hit in hits
-        if hit.topic in intents
+        if hit.topic in TOPIC_INTENTS
     ]
 
 
 def chosen_guide(tracker: Tracker) -> SearchHit | None:
     """The guide a "Mener du …?" button named, if the citizen clicked one."""
     guide_id = entity_value(tracker, "guide_id")
-    if not guide_id or not (tracker.latest_message.get("text") or "").startswith("/"):
+    if not guide_id or not is_button_payload(tracker.latest_message.get("text") or ""):
         return None
     try:
         return guide_search().guide(guide_id, municipality_for(tracker).slug)
@@ -61,20 +62,14 @@ def give_answer(dispatcher: CollectingDispatcher, tracker: Tracker, best: Search
         },
     )
     dispatcher.utter_message(text=best.short_answer)
-    dispatcher.utter_message(
-        json_message=borgerbot_payload(
-            links=best.links,
-            source={
-                "guide_id": best.guide_id,
-                "title": best.title,
-                "topic": best.topic,
-                "last_reviewed": best.last_reviewed,
-                "score": best.score,
-                "confidence": best.confidence,
-                "url": best.sources[0] if best.sources else None,
-            },
-        )
+    source = Source(
+        guide_id=best.guide_id,
+        title=best.title,
+        url=best.sources[0] if best.sources else None,
+        last_reviewed=best.last_reviewed,
     )
+    links = [Link.model_validate(link) for link in best.links]
+    dispatcher.utter_message(json_message=custom_message(ReplyPayload(links=links, source=source)))
     dispatcher.utter_message(response="utter_ask_helpful")
     question = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -91,6 +86,6 @@ def give_answer(dispatcher: CollectingDispatcher, tracker: Tracker, best: Search
         SlotSet("unclear_turns", 0),
         SlotSet("awaiting_feedback", True),
     ]
-    if intent != "ask_followup" and not question.startswith("/"):
+    if intent != "ask_followup" and not is_button_payload(question):
         events.append(SlotSet("last_question", question))
     return events

@@ -19,21 +19,14 @@ from actions.context import answer_threshold, entity_value, hotline, municipalit
 from actions.guides import chosen_guide, give_answer, search_guides
 from actions.hours_text import hours_that_day, status_now
 from actions.outcomes import outcome
+from core.payload import is_button_payload
 from kb.dates import AskedDay, asked_day
 from kb.hours import borgerservice_schedule, hotline_schedule
 from kb.municipalities import Municipality, format_week
-from kb.normalize import normalize
+from kb.normalize import loose_name
 
 # Guides about hours themselves: the data files answer those better than a static text.
 HOURS_GUIDES = frozenset({"aabningstider-digital-hotline", "aabningstider-helligdage"})
-
-
-def _fold(name: str) -> str:
-    """A municipality name as citizens spell it in any way: Høje-Taastrup, hoeje taastrup, Hoje-Tåstrup."""
-    folded = normalize(name)  # æøå are already ae, oe, aa here
-    for digraph, letter in (("ae", "a"), ("oe", "o"), ("aa", "a")):
-        folded = folded.replace(digraph, letter)
-    return "".join(ch for ch in folded if ch.isalpha())
 
 
 def other_municipality(named: str | None, municipality: Municipality) -> str | None:
@@ -43,7 +36,7 @@ def other_municipality(named: str | None, municipality: Municipality) -> str | N
     """
     if not named:
         return None
-    asked, own = _fold(named), _fold(municipality.name.removesuffix(" Kommune"))
+    asked, own = loose_name(named), loose_name(municipality.name.removesuffix(" Kommune"))
     return None if len(asked) >= 4 and asked in own else named
 
 
@@ -58,7 +51,7 @@ class ActionOpeningHours(Action):
         chosen = chosen_guide(tracker)
         if chosen is not None:
             return give_answer(dispatcher, tracker, chosen)
-        if text.startswith("/"):
+        if is_button_payload(text):
             # The "Åbningstider" topic button: the week's hours.
             return self.tell_hours(dispatcher, tracker, None)
         asked = self.day_asked(tracker, text)

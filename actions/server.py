@@ -16,6 +16,7 @@ from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
 from actions.context import guide_search
+from core.log import configure_logging
 from core.settings import get_settings
 from kb.search import IndexUnavailableError
 
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m actions.server", description=__doc__)
     parser.add_argument("--port", type=int, default=get_settings().action_port)
     args = parser.parse_args(argv)
+    # rasa-sdk sets up only its own loggers; without this our action events
+    # (actions.answer.guide, actions.escalate, …) would never reach the log.
+    configure_logging(get_settings().log_level)
     executor = ActionExecutor()
     executor.register_package("actions")
     warm_up()

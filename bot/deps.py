@@ -11,7 +11,7 @@ from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.sessions import SessionStore
 from core.settings import Settings
-from kb.municipalities import Municipality
+from kb.municipalities import Hotline, Municipality
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,11 @@ def get_municipalities(request: Request) -> dict[str, Municipality]:
     return municipalities
 
 
+def get_hotline(request: Request) -> Hotline:
+    hotline: Hotline = request.app.state.hotline
+    return hotline
+
+
 def get_limiters(request: Request) -> Limiters:
     limiters: Limiters = request.app.state.limiters
     return limiters
@@ -52,3 +57,4 @@ RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 SessionsDep = Annotated[SessionStore, Depends(get_sessions)]
 MunicipalitiesDep = Annotated[dict[str, Municipality], Depends(get_municipalities)]
 LimitersDep = Annotated[Limiters, Depends(get_limiters)]
+HotlineDep = Annotated[Hotline, Depends(get_hotline)]

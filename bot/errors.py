@@ -55,7 +55,9 @@ async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("http.unexpected_error", extra={"path": request.url.path})
-    return JSONResponse(status_code=500, content={"detail": messages.INTERNAL_ERROR})
+    return JSONResponse(
+        status_code=500, content={"detail": messages.with_ddh(messages.INTERNAL_ERROR, request.app.state.hotline)}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

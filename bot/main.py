@@ -16,15 +16,15 @@ from redis import asyncio as aioredis
 from bot.api import chat, health, history, municipalities, pages
 from bot.deps import Limiters
 from bot.errors import install_error_handlers
-from bot.language import detect_language
-from core.log import configure_logging
+from bot.language import prepare_language_detection
 from bot.rasa_client import HttpRasaClient, RasaClient
 from bot.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
 from bot.retention import forget_idle_conversations
 from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all_allowed_origins
 from bot.sessions import SessionStore, SqlSessionStore, make_engine
+from core.log import configure_logging
 from core.settings import Settings, get_settings
-from kb.municipalities import load_municipalities
+from kb.municipalities import load_hotline, load_municipalities
 
 
 def make_limiters(settings: Settings, redis: aioredis.Redis | None) -> Limiters:
@@ -61,13 +61,13 @@ def create_app(
         app.state.rasa = rasa or http_rasa
         app.state.sessions = sessions or SqlSessionStore(make_engine(settings.gateway_database_url))
         app.state.municipalities = known
+        app.state.hotline = load_hotline(settings.kb_dir)
         redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.limiters = make_limiters(settings, redis)
         retention = asyncio.create_task(
             forget_idle_conversations(app.state.sessions, settings.transcript_retention_days)
         )
-        # langdetect loads its language profiles on first use (~0.4 s): not on a citizen's time.
-        detect_language("Warming up the language profiles before the first citizen writes")
+        prepare_language_detection()
         yield
         retention.cancel()
         if redis is not None:

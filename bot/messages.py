@@ -1,13 +1,18 @@
-"""Danish texts the gateway itself shows citizens (the dialogue's texts live in domain.yml)."""
+"""Danish texts the gateway itself shows citizens (the dialogue's texts live in the domain).
 
-DDH_PHONE = "70 20 00 00"
-DDH_PHONE_URI = "tel:+4570200000"
+DDH's number is defined once, in ``kb/ddh.yml``: texts that name it hold ``{ddh_phone}``,
+filled in by ``with_ddh`` from the hotline the gateway loaded at start.
+"""
+
+from __future__ import annotations
+
+from kb.municipalities import Hotline
 
 DEGRADED = (
     "Beklager, chatten har tekniske problemer lige nu. Ring til Den Digitale Hotline "
-    f"på {DDH_PHONE}, så hjælper en medarbejder dig. Du kan også prøve igen om lidt."
+    "på {ddh_phone}, så hjælper en medarbejder dig. Du kan også prøve igen om lidt."
 )
-DDH_LINK_TITLE = f"Ring til Den Digitale Hotline: {DDH_PHONE}"
+DDH_LINK_TITLE = "Ring til Den Digitale Hotline: {ddh_phone}"
 
 EMPTY_MESSAGE = "Skriv venligst en besked, før du sender."
 MESSAGE_TOO_LONG = "Beskeden er for lang. Skriv højst {limit} tegn."
@@ -19,7 +24,7 @@ UNKNOWN_SESSION = "Samtalen findes ikke. Start en ny samtale uden samtale-id."
 SESSION_OTHER_MUNICIPALITY = "Samtalen hører til en anden kommune. Start en ny samtale."
 NOT_FOUND = "Siden eller ressourcen findes ikke."
 METHOD_NOT_ALLOWED = "Metoden er ikke tilladt her."
-INTERNAL_ERROR = f"Der skete en uventet fejl. Prøv igen, eller ring til Den Digitale Hotline på {DDH_PHONE}."
+INTERNAL_ERROR = "Der skete en uventet fejl. Prøv igen, eller ring til Den Digitale Hotline på {ddh_phone}."
 
 # Told when personal data was removed from a message before anything kept it.
 PERSONAL_DATA_REMOVED = (
@@ -33,32 +38,37 @@ PERSONAL_DATA_KINDS = {"cpr": "dit CPR-nummer", "email": "din e-mailadresse", "p
 NOT_DANISH_REPLIES = {
     "en": (
         "Sorry, I can only answer in Danish. You are welcome to write your question in Danish, "
-        f"or call Den Digitale Hotline on +45 {DDH_PHONE} for help."
+        "or call Den Digitale Hotline on +45 {ddh_phone} for help."
     ),
     "de": (
         "Entschuldigung, ich kann nur auf Dänisch antworten. Schreiben Sie Ihre Frage gern auf Dänisch, "
-        f"oder rufen Sie Den Digitale Hotline unter +45 {DDH_PHONE} an."
+        "oder rufen Sie Den Digitale Hotline unter +45 {ddh_phone} an."
     ),
     "pl": (
         "Przepraszam, odpowiadam tylko po duńsku. Możesz zadać pytanie po duńsku "
-        f"albo zadzwonić do Den Digitale Hotline pod numer +45 {DDH_PHONE}."
+        "albo zadzwonić do Den Digitale Hotline pod numer +45 {ddh_phone}."
     ),
     "uk": (
         "Вибачте, я відповідаю лише данською мовою. Напишіть, будь ласка, своє питання данською "
-        f"або зателефонуйте на Den Digitale Hotline: +45 {DDH_PHONE}."
+        "або зателефонуйте на Den Digitale Hotline: +45 {ddh_phone}."
     ),
     "ar": (
         "عذرًا، لا أستطيع الرد إلا باللغة الدنماركية. يمكنك كتابة سؤالك بالدنماركية، "
-        f"أو الاتصال بـ Den Digitale Hotline على الرقم \u200e+45 {DDH_PHONE}."
+        "أو الاتصال بـ Den Digitale Hotline على الرقم \u200e+45 {ddh_phone}."
     ),
 }
 NOT_DANISH_FALLBACK = "en"
 # Shown under the translation, for staff reading over the citizen's shoulder.
-NOT_DANISH_IN_DANISH = f"Jeg svarer kun på dansk. Ring til Den Digitale Hotline på {DDH_PHONE} for at få hjælp."
+NOT_DANISH_IN_DANISH = "Jeg svarer kun på dansk. Ring til Den Digitale Hotline på {ddh_phone} for at få hjælp."
 
 RATE_LIMITED = (
     "Du har sendt mange beskeder på kort tid. Vent et øjeblik, og prøv så igen – "
-    f"eller ring til Den Digitale Hotline på {DDH_PHONE}."
+    "eller ring til Den Digitale Hotline på {ddh_phone}."
 )
 BODY_TOO_LARGE = "Forespørgslen er for stor. Send højst {limit} byte."
 ORIGIN_NOT_ALLOWED = "Chatten for {name} må ikke bruges fra denne hjemmeside ({origin})."
+
+
+def with_ddh(template: str, hotline: Hotline, **fields: object) -> str:
+    """A text with DDH's number (and any other fields) filled in."""
+    return template.format(ddh_phone=hotline.phone, **fields)

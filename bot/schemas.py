@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from core.payload import Link, Source
 
 SESSION_ID_PATTERN = r"^[0-9a-f]{32}$"
 
@@ -22,16 +24,11 @@ class Button(BaseModel):
     payload: str
 
 
-class Link(BaseModel):
-    title: str
-    url: str
-
-
 class BotMessage(BaseModel):
     text: str
     buttons: list[Button] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
-    source: dict[str, Any] | None = Field(default=None, description="The guide or data file the answer comes from")
+    source: Source | None = Field(default=None, description="The guide or data the answer comes from")
     lang: str | None = Field(default=None, description="Language of the text when it is not Danish (ISO 639-1)")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.schemas import BotMessage, HistoryMessage
 from bot.sessions import SessionStore
+from core.payload import is_button_payload
 
 
 def citizen_entry(masked_text: str, history: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
@@ -13,7 +14,7 @@ def citizen_entry(masked_text: str, history: list[tuple[str, dict[str, Any]]]) -
 
     Only the text after masking is ever kept.
     """
-    if masked_text.startswith("/"):
+    if is_button_payload(masked_text):
         for role, body in reversed(history):
             if role != "bot":
                 break

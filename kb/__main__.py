@@ -1,9 +1,8 @@
-"""``python -m kb <command>``: the guide editors' and operators' tools."""
+"""``python -m kb <command>``: build the guide index, check the guides (the library's own two commands)."""
 
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -35,49 +34,9 @@ def _check(settings: Settings) -> int:
     return 1 if problems else 0
 
 
-def _evaluate(settings: Settings, save: bool) -> int:
-    """Print dense, lexical and hybrid retrieval figures; with save, store the calibration."""
-    from kb.embedder import default_embedder
-    from ops.retrieval.evaluate import evaluate, load_dev_set
-    from kb.prepare import ensure_index
-    from kb.search import GuideSearch
-    from kb.store import FileGuideStore
-
-    ensure_index(settings)
-    topics = {g.id: g.topic for g in FileGuideStore(settings.kb_dir / "guides").list_guides()}
-    search = GuideSearch(settings.index_dir, default_embedder(settings.embedding_model_path))
-    report, calibration = evaluate(search, load_dev_set(topics=topics))
-    sys.stdout.write(report + "\n")
-    if save:
-        calibration.save()
-        sys.stdout.write("calibration saved to kb/calibration.json\n")
-    return 0
-
-
-def _bench(settings: Settings) -> int:
-    """Print index build times and query latency on the shipped and a synthetic 20,000-chunk corpus."""
-    from ops.retrieval.bench import QUERIES, SYNTHETIC_CHUNKS, run_bench
-    from kb.embedder import default_embedder
-    from kb.embedding.convert import ensure_model
-    from ops.retrieval.evaluate import load_dev_set
-    from kb.scope import scope_examples
-    from kb.store import FileGuideStore
-
-    ensure_model(settings.embedding_model_path)
-    guides = FileGuideStore(settings.kb_dir / "guides").list_guides()
-    queries = [q.text for q in load_dev_set()][:QUERIES]
-    embedder = default_embedder(settings.embedding_model_path)
-    scope = scope_examples(guides, settings.project_root / "data" / "nlu")
-    sys.stdout.write(run_bench(guides, embedder, queries, SYNTHETIC_CHUNKS, scope) + "\n")
-    return 0
-
-
 COMMANDS: dict[str, Callable[[Settings], int]] = {
-    "bench": _bench,
     "build": _build,
     "check": _check,
-    "eval": functools.partial(_evaluate, save=False),
-    "calibrate": functools.partial(_evaluate, save=True),
 }
 
 
@@ -86,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "command",
         choices=sorted(COMMANDS),
-        help="build the index, check the guides, eval retrieval, calibrate confidence, bench",
+        help="build the index, or check the guides",
     )
     args = parser.parse_args(argv)
     settings = get_settings()

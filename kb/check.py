@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
 import yaml
 from pydantic import ValidationError
 
@@ -132,8 +131,3 @@ def check_all(kb_dir: Path, embedder: Embedder | None, today: date) -> list[Prob
             )
     return problems
 
-
-def question_similarity_summary(guides: list[Guide], embedder: Embedder) -> np.ndarray:
-    """Every pair's question similarity, for choosing the duplicate threshold."""
-    pairs = similar_pairs(guides, embedder, threshold=-1.0)
-    return np.asarray([score for _, _, score in pairs], dtype=float)

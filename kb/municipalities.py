@@ -92,10 +92,6 @@ def format_week(hours: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
-class UnknownMunicipalityError(KeyError):
-    """No data file for that municipality slug."""
-
-
 @lru_cache(maxsize=4)
 def load_municipalities(kb_dir: Path) -> dict[str, Municipality]:
     """Every ``kb/municipalities/<slug>.yml``, keyed by slug."""

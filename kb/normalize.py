@@ -21,10 +21,22 @@ STOPWORDS = frozenset(
 )
 
 
+def fold_danish_letters(text: str) -> str:
+    """Lower-case with æ, ø and å (and é, ü, ö, ä) as citizens type them without: ae, oe, aa."""
+    return text.lower().translate(_FOLD)
+
+
 def normalize(text: str) -> str:
-    """Lower-case, NFC, fold æøå to ae/oe/aa and collapse whitespace."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
-    return " ".join(text.split())
+    """Lower-case, NFKC, fold æøå to ae/oe/aa and collapse whitespace."""
+    return " ".join(fold_danish_letters(unicodedata.normalize("NFKC", text)).split())
+
+
+def loose_name(name: str) -> str:
+    """A name as citizens spell it in any way: Høje-Taastrup, hoeje taastrup, Hoje-Tåstrup all meet."""
+    folded = normalize(name)  # æøå are already ae, oe, aa here
+    for digraph, letter in (("ae", "a"), ("oe", "o"), ("aa", "a")):
+        folded = folded.replace(digraph, letter)
+    return "".join(ch for ch in folded if ch.isalpha())
 
 
 @lru_cache(maxsize=1)

@@ -19,10 +19,10 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from core.topics import TOPICAL_INTENTS
 from kb.embedder import Embedder, Vectors
 from kb.schema import Guide
 
-TOPICAL_INTENTS = ("ask_pas", "ask_flytning", "ask_mitid", "ask_aabningstider")
 NEGATIVE_INTENTS = ("out_of_scope", "greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "request_human")
 # Regularisation strengths tried; 5-fold cross-validation on the training examples (never the
 # dev set) picks one. Near topics (driving licence vs passport) need a sharp, weakly regularised boundary.

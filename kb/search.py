@@ -53,7 +53,6 @@ class SearchHit:
     short_answer: str
     score: float
     confidence: float
-    dense_score: float
     lexical_score: float
     in_scope: float | None  # the question's scope score (kb.scope): below the scope threshold it is off-topic
     last_reviewed: str
@@ -175,7 +174,6 @@ class GuideSearch:
                     short_answer=record["short_answer"],
                     score=1.0,
                     confidence=1.0,
-                    dense_score=0.0,
                     lexical_score=0.0,
                     in_scope=None,
                     last_reviewed=record["last_reviewed"],
@@ -233,7 +231,6 @@ class GuideSearch:
                     short_answer=record["short_answer"],
                     score=round(fused[guide], 6),
                     confidence=round(self.calibration.confidence(evidence, mode), 4),
-                    dense_score=round(evidence.dense, 4),
                     lexical_score=round(evidence.lexical, 4),
                     in_scope=round(in_scope, 4) if in_scope is not None else None,
                     last_reviewed=record["last_reviewed"],

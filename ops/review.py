@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, create_engine, text
 
-from core.log import configure_logging
 from bot.sessions import languages_redirected, make_engine
+from core.log import configure_logging
 from core.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ from types import FrameType
 
 from core.log import configure_logging
 from core.settings import get_settings
-from ops.stack import ProcessDiedError, Stack
-from ops.training import ensure_model
 from kb.prepare import ensure_index
 from kb.store import InvalidGuideError
+from ops.stack import ProcessDiedError, Stack
+from ops.training import ensure_model
 
 logger = logging.getLogger("ops.run")
 

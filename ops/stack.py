@@ -5,17 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from ops.endpoints import write_endpoints
 from core.settings import Settings
+from ops.endpoints import write_endpoints
+from ops.processes import Child, log_tail
 from ops.training import rasa_env, rasa_server_argv
 
 logger = logging.getLogger(__name__)
@@ -23,14 +22,20 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class ProcessSpec:
+    """One process of the stack: what to run, where it answers its health check."""
+
     name: str
-    label: str  # plain words for operators, e.g. "the Rasa server"
-    argv: list[str]
-    env: dict[str, str]
+    child: Child
     health_url: str
     port: int
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        return self.child.label
+
+    @property
+    def log_path(self) -> Path:
+        return self.child.log_path
 
 
 class ProcessDiedError(RuntimeError):
@@ -44,37 +49,6 @@ def settings_env(settings: Settings) -> dict[str, str]:
         if value is not None:
             env[f"BORGERBOT_{key.upper()}"] = str(value)
     return env
-
-
-def log_tail(path: Path, lines: int = 12) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def wait_until_answering(
-    process: subprocess.Popen[bytes],
-    answers: Callable[[], bool],
-    *,
-    label: str,
-    log_path: Path,
-    timeout: float,
-    interval: float = 0.5,
-) -> None:
-    """Poll ``answers()`` until it is true; raise with the log's end if the process exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"{label} exited ({process.returncode}); see {log_path}:\n{log_tail(log_path)}")
-        try:
-            if answers():
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{label} did not answer in {timeout:.0f} s; see {log_path}")
-        time.sleep(interval)
 
 
 def explain_exit(spec: ProcessSpec, returncode: int) -> str:
@@ -97,87 +71,73 @@ class Stack:
         endpoints = write_endpoints(settings)
         env = {**os.environ, **settings_env(settings), "PYTHONPATH": str(settings.project_root)}
         logs = settings.log_dir
+        root = settings.project_root
+        rasa_argv = [
+            *rasa_server_argv(settings),
+            "run",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(root / "credentials.yml"),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(settings.rasa_port),
+        ]
+        gateway_argv = [sys.executable, "-m", "uvicorn", "--factory", "bot.main:create_app"]
+        gateway_argv += ["--host", settings.gateway_host, "--port", str(settings.gateway_port), "--no-access-log"]
         self.specs = [
             ProcessSpec(
-                name="actions",
-                label="The action server",
-                argv=[sys.executable, "-m", "actions.server", "--port", str(settings.action_port)],
-                env=env,
-                health_url=f"{settings.action_server_url}/health",
-                port=settings.action_port,
-                log_path=logs / "actions.log",
+                "actions",
+                Child(
+                    "The action server",
+                    [sys.executable, "-m", "actions.server", "--port", str(settings.action_port)],
+                    logs / "actions.log",
+                    root,
+                    env,
+                ),
+                f"{settings.action_server_url}/health",
+                settings.action_port,
             ),
             ProcessSpec(
-                name="rasa",
-                label="The Rasa server",
-                argv=[
-                    *rasa_server_argv(settings),
-                    "run",
-                    "--model",
-                    str(model),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(settings.project_root / "credentials.yml"),
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(settings.rasa_port),
-                ],
-                env={**rasa_env(settings), **settings_env(settings)},
-                health_url=f"{settings.rasa_url}/",
-                port=settings.rasa_port,
-                log_path=logs / "rasa.log",
+                "rasa",
+                Child(
+                    "The Rasa server",
+                    rasa_argv,
+                    logs / "rasa.log",
+                    root,
+                    {**rasa_env(settings), **settings_env(settings)},
+                ),
+                f"{settings.rasa_url}/",
+                settings.rasa_port,
             ),
             ProcessSpec(
-                name="gateway",
-                label="The gateway",
-                argv=[
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "--factory",
-                    "bot.main:create_app",
-                    "--host",
-                    settings.gateway_host,
-                    "--port",
-                    str(settings.gateway_port),
-                    "--no-access-log",
-                ],
-                env=env,
-                health_url=f"http://127.0.0.1:{settings.gateway_port}/api/v1/health",
-                port=settings.gateway_port,
-                log_path=logs / "gateway.log",
+                "gateway",
+                Child("The gateway", gateway_argv, logs / "gateway.log", root, env),
+                f"http://127.0.0.1:{settings.gateway_port}/api/v1/health",
+                settings.gateway_port,
             ),
         ]
 
+    def spec(self, name: str) -> ProcessSpec:
+        return next(s for s in self.specs if s.name == name)
+
     def start(self) -> None:
-        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
         for spec in self.specs:
-            with spec.log_path.open("ab") as log:
-                # A session of its own: Ctrl-C reaches the runner, which stops children in order.
-                spec.process = subprocess.Popen(
-                    spec.argv,
-                    cwd=self.settings.project_root,
-                    env=spec.env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            logger.info(
-                "stack.started", extra={"component": spec.name, "pid": spec.process.pid, "log": str(spec.log_path)}
-            )
+            spec.child.start()
 
     def first_dead(self) -> ProcessSpec | None:
         for spec in self.specs:
-            if spec.process is not None and spec.process.poll() is not None:
+            if spec.child.returncode is not None:
                 return spec
         return None
 
     def raise_if_dead(self) -> None:
         dead = self.first_dead()
-        if dead is not None and dead.process is not None:
-            raise ProcessDiedError(explain_exit(dead, dead.process.returncode))
+        if dead is not None and dead.child.returncode is not None:
+            raise ProcessDiedError(explain_exit(dead, dead.child.returncode))
 
     def wait_until_healthy(self, timeout: float | None = None) -> None:
         """Block until every process answers its health check; raise if one dies."""
@@ -199,19 +159,9 @@ class Stack:
                 if pending:
                     time.sleep(0.5)
 
-    def stop(self, grace: float = 15.0) -> None:
+    def stop(self) -> None:
         """Stop in reverse order: gateway first, so no citizen reaches a half stack."""
         for spec in reversed(self.specs):
-            if spec.process is not None and spec.process.poll() is None:
-                os.killpg(spec.process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
+            spec.child.send(signal.SIGTERM)
         for spec in reversed(self.specs):
-            if spec.process is None:
-                continue
-            try:
-                spec.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(spec.process.pid, signal.SIGKILL)
-                spec.process.wait()
-            logger.info("stack.stopped", extra={"component": spec.name, "returncode": spec.process.returncode})
-            spec.process = None
+            spec.child.stop()

@@ -16,15 +16,11 @@ import random
 import sys
 from pathlib import Path
 
-import yaml
+# The checkout is on PYTHONPATH (the Makefile sets it); core.topics imports nothing but the standard library.
+from core.topics import TOPIC_INTENTS
+from ops.devset import load_dev_set, load_dialogues
 
 ROOT = Path(__file__).resolve().parent.parent
-TOPIC_INTENTS = {
-    "pas": "ask_pas",
-    "flytning": "ask_flytning",
-    "mitid": "ask_mitid",
-    "aabningstider": "ask_aabningstider",
-}
 THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(15)]
 AMBIGUITIES = [0.0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2]
 
@@ -32,12 +28,11 @@ Case = tuple[str, str, float, float]  # labelled, predicted, top confidence, mar
 
 
 def labelled_messages() -> list[tuple[str, str]]:
-    dev = yaml.safe_load((ROOT / "kb/eval/dev.yml").read_text(encoding="utf-8"))
-    dialogues = yaml.safe_load((ROOT / "kb/eval/dialogues.yml").read_text(encoding="utf-8"))
-    messages = [(item["q"], TOPIC_INTENTS[item["guide"].split("-", 1)[0]]) for item in dev["in_scope"]]
+    dev = load_dev_set()
+    messages = [(case.text, TOPIC_INTENTS[str(case.topic)]) for case in dev if case.in_scope]
     # Chit-chat has no single right intent ("er du en robot" is bot_challenge): left out.
-    messages += [(item["q"], "out_of_scope") for item in dev["out_of_scope"] if item.get("category") != "chit-chat"]
-    messages += [(str(text), "request_human") for text in dialogues.get("requests_for_human", [])]
+    messages += [(case.text, "out_of_scope") for case in dev if not case.in_scope and not case.chit_chat]
+    messages += [(str(text), "request_human") for text in load_dialogues().get("requests_for_human", [])]
     return messages
 
 

@@ -15,8 +15,10 @@
   }
   const base = new URL(script.src, location.href).origin;
   const TIMEOUT_MS = 25000;
-  const DDH = { title: "Ring til Den Digitale Hotline: 70 20 00 00", url: "tel:+4570200000" };
-  const HELP = "Prøv igen om lidt, eller ring til Den Digitale Hotline på 70 20 00 00, så hjælper en medarbejder dig.";
+  // DDH's number comes from the gateway, which fills these in from kb/ddh.yml when it serves this file.
+  const DDH_PHONE = "{{DDH_PHONE}}";
+  const DDH = { title: "Ring til Den Digitale Hotline: " + DDH_PHONE, url: "{{DDH_PHONE_URI}}" };
+  const HELP = "Prøv igen om lidt, eller ring til Den Digitale Hotline på " + DDH_PHONE + ", så hjælper en medarbejder dig.";
   const T = {
     launcher: "Chat med Borgerbot",
     open: "Åbn chat med Borgerbot",

@@ -17,26 +17,29 @@ from bot.api.guards import (
     require_rate,
     require_session,
 )
-from bot.deps import LimitersDep, MunicipalitiesDep, RasaDep, SessionsDep, SettingsDep
+from bot.deps import HotlineDep, LimitersDep, MunicipalitiesDep, RasaDep, SessionsDep, SettingsDep
 from bot.language import detect_language
 from bot.masking import Masked, mask_personal_data
 from bot.rasa_client import RasaUnavailableError, probe
 from bot.replies import to_bot_messages
-from bot.schemas import BotMessage, ChatRequest, ChatResponse, ErrorResponse, Link
+from bot.schemas import BotMessage, ChatRequest, ChatResponse, ErrorResponse
 from bot.sessions import Session, SessionStore
 from bot.transcript import citizen_entry, record_turn
+from core.payload import Link, is_button_payload
+from kb.municipalities import Hotline
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
-_DDH_LINK = Link(title=messages.DDH_LINK_TITLE, url=messages.DDH_PHONE_URI)
+def ddh_link(hotline: Hotline) -> Link:
+    return Link(title=messages.with_ddh(messages.DDH_LINK_TITLE, hotline), url=hotline.phone_uri)
 
 
-def degraded_response(session_id: str) -> JSONResponse:
+def degraded_response(session_id: str, hotline: Hotline) -> JSONResponse:
     """503 with a message the citizen can act on: DDH's number."""
     body = ChatResponse(
         session_id=session_id,
-        messages=[BotMessage(text=messages.DEGRADED, links=[_DDH_LINK])],
+        messages=[BotMessage(text=messages.with_ddh(messages.DEGRADED, hotline), links=[ddh_link(hotline)])],
         escalated=True,
         degraded=True,
     )
@@ -52,12 +55,13 @@ def removal_notice(masked: Masked) -> BotMessage | None:
     return BotMessage(text=messages.PERSONAL_DATA_REMOVED.format(what=what))
 
 
-def not_danish_reply(language: str) -> list[BotMessage]:
+def not_danish_reply(language: str, hotline: Hotline) -> list[BotMessage]:
     """The reply in the citizen's language (English when there is no translation), then in Danish."""
     code = language if language in messages.NOT_DANISH_REPLIES else messages.NOT_DANISH_FALLBACK
+    reply = messages.with_ddh(messages.NOT_DANISH_REPLIES[code], hotline)
     return [
-        BotMessage(text=messages.NOT_DANISH_REPLIES[code], links=[_DDH_LINK], lang=code),
-        BotMessage(text=messages.NOT_DANISH_IN_DANISH),
+        BotMessage(text=reply, links=[ddh_link(hotline)], lang=code),
+        BotMessage(text=messages.with_ddh(messages.NOT_DANISH_IN_DANISH, hotline)),
     ]
 
 
@@ -84,6 +88,7 @@ async def chat(
     sessions: SessionsDep,
     municipalities: MunicipalitiesDep,
     limiters: LimitersDep,
+    hotline: HotlineDep,
 ) -> ChatResponse | JSONResponse:
     """Send the citizen's message to the assistant and return its replies."""
     text = request.message.strip()
@@ -95,23 +100,24 @@ async def chat(
         )
     municipality = require_municipality(request.municipality, municipalities)
     require_allowed_origin(http_request, municipality, settings)
-    await require_rate(limiters.client, client_address(http_request))
+    await require_rate(limiters.client, client_address(http_request), hotline)
     session = _session_for(request, sessions)
     if request.session_id is not None:
-        await require_rate(limiters.session, session.id)
+        await require_rate(limiters.session, session.id, hotline)
     # Before anything keeps the text (Rasa's tracker store, logs, the guide search): mask it.
-    public_numbers = [messages.DDH_PHONE, *(m.phone for m in municipalities.values())]
+    public_numbers = [hotline.phone, *(m.phone for m in municipalities.values())]
     masked = mask_personal_data(text, public_numbers)
     if masked.kinds:
         logger.info("chat.masked", extra={"session": session.id, "kinds": sorted(masked.kinds)})
     notice = removal_notice(masked)
-    citizen = citizen_entry(masked.text, sessions.history(session.id) if masked.text.startswith("/") else [])
+    quick_reply = is_button_payload(masked.text)
+    citizen = citizen_entry(masked.text, sessions.history(session.id) if quick_reply else [])
 
     # Button payloads ("/affirm") are the bot's own words, not the citizen's language.
-    language = detect_language(masked.text) if not masked.text.startswith("/") else None
+    language = None if quick_reply else detect_language(masked.text)
     if language is not None and not language.nordic:
         logger.info("chat.not_danish", extra={"session": session.id, "language": language.code})
-        replies = [*([notice] if notice else []), *not_danish_reply(language.code)]
+        replies = [*([notice] if notice else []), *not_danish_reply(language.code, hotline)]
         record_turn(sessions, session.id, citizen, replies)
         return ChatResponse(session_id=session.id, messages=replies, escalated=True)
 
@@ -119,7 +125,7 @@ async def chat(
         raw = await rasa.send(session.id, masked.text, {"municipality": session.municipality})
     except RasaUnavailableError as exc:
         logger.error("chat.degraded", extra={"reason": "rasa_unavailable", "error": str(exc), "session": session.id})
-        return degraded_response(session.id)
+        return degraded_response(session.id, hotline)
 
     bot_messages, escalated = to_bot_messages(raw)
     if not bot_messages:
@@ -128,7 +134,7 @@ async def chat(
             ok, detail = await probe(http, "/health", settings.health_timeout_seconds)
         reason = "no_reply" if ok else f"action_server_{detail}"
         logger.error("chat.degraded", extra={"reason": reason, "session": session.id})
-        return degraded_response(session.id)
+        return degraded_response(session.id, hotline)
 
     replies = [notice, *bot_messages] if notice else bot_messages
     record_turn(sessions, session.id, citizen, replies)

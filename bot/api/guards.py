@@ -12,7 +12,7 @@ from bot.schemas import SESSION_ID_PATTERN, ErrorResponse
 from bot.security import origin_allowed
 from bot.sessions import Session, SessionStore
 from core.settings import Settings
-from kb.municipalities import Municipality
+from kb.municipalities import Hotline, Municipality
 
 _SESSION_ID = re.compile(SESSION_ID_PATTERN)
 
@@ -51,10 +51,14 @@ def require_allowed_origin(request: Request, municipality: Municipality, setting
         )
 
 
-async def require_rate(limiter: RateLimiter, key: str) -> None:
+async def require_rate(limiter: RateLimiter, key: str, hotline: Hotline) -> None:
     wait = await limiter.hit(key)
     if wait is not None:
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, messages.RATE_LIMITED, headers=retry_after_header(wait))
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            messages.with_ddh(messages.RATE_LIMITED, hotline),
+            headers=retry_after_header(wait),
+        )
 
 
 def require_session(session_id: str, municipality: str, sessions: SessionStore) -> Session:

@@ -14,7 +14,7 @@ from bot.api.guards import (
     require_rate,
     require_session,
 )
-from bot.deps import LimitersDep, MunicipalitiesDep, SessionsDep, SettingsDep
+from bot.deps import HotlineDep, LimitersDep, MunicipalitiesDep, SessionsDep, SettingsDep
 from bot.schemas import HistoryResponse
 from bot.transcript import to_history
 
@@ -33,12 +33,13 @@ async def history(
     sessions: SessionsDep,
     municipalities: MunicipalitiesDep,
     limiters: LimitersDep,
+    hotline: HotlineDep,
     municipality: Annotated[str, Query(description="The municipality whose site asks, e.g. 'kalundborg'")],
 ) -> HistoryResponse:
     """Every message of the conversation, oldest first, as the widget showed it (masked)."""
     known = require_municipality(municipality, municipalities)
     require_allowed_origin(http_request, known, settings)
-    await require_rate(limiters.client, client_address(http_request))
+    await require_rate(limiters.client, client_address(http_request), hotline)
     session = require_session(session_id, municipality, sessions)
     return HistoryResponse(
         session_id=session.id, municipality=session.municipality, messages=to_history(sessions.history(session.id))

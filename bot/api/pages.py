@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from bot.api.guards import require_municipality
-from bot.deps import MunicipalitiesDep, SettingsDep
+from bot.deps import HotlineDep, MunicipalitiesDep, SettingsDep
 
 router = APIRouter(tags=["widget"])
 
@@ -23,9 +24,13 @@ def _read(settings_root: Path, name: str) -> str:
 
 
 @router.get("/widget.js", response_class=Response, summary="The chat widget (one script tag)")
-async def widget_script(settings: SettingsDep) -> Response:
+async def widget_script(settings: SettingsDep, hotline: HotlineDep) -> Response:
+    # DDH's number is defined once, in kb/ddh.yml; the script carries it from here.
+    script = _read(settings.project_root, "widget.js")
+    for placeholder, value in {"{{DDH_PHONE}}": hotline.phone, "{{DDH_PHONE_URI}}": hotline.phone_uri}.items():
+        script = script.replace(placeholder, json.dumps(value)[1:-1])
     return Response(
-        _read(settings.project_root, "widget.js"),
+        script,
         media_type="text/javascript; charset=utf-8",
         headers={"cache-control": _WIDGET_CACHE},
     )

@@ -11,16 +11,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.log import configure_logging
+from core.settings import Settings, get_settings
+from kb.prepare import ensure_index
 from ops.bench.floor import ensure_floor, run_floor
 from ops.bench.load import System, run_level, send_chat, send_rest, warm_up
 from ops.bench.ours import bench_settings, run_ours
 from ops.bench.report import FLOOR, OURS, Report, render, write_reports
 from ops.bench.startup import time_startup
 from ops.bench.stats import Level
-from core.log import configure_logging
-from core.settings import Settings, get_settings
 from ops.training import ensure_model
-from kb.prepare import ensure_index
 
 logger = logging.getLogger("ops.bench")
 

@@ -6,9 +6,7 @@ It is what any Rasa 3.6 bot costs on this machine, so our figures can be read as
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,11 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
-from ops.ports import free_port
 from core.settings import Settings
-from ops.stack import log_tail, wait_until_answering
+from ops.ports import free_port
+from ops.processes import Child, log_tail, running
 from ops.training import rasa_env, rasa_executable
 
 logger = logging.getLogger(__name__)
@@ -76,17 +72,6 @@ def ensure_floor(settings: Settings, floor_dir: Path) -> Path:
     return model
 
 
-def _stop(process: subprocess.Popen[bytes], grace: float = 15.0) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    logger.info("bench.floor.stopped", extra={"returncode": process.returncode})
-
-
 @contextmanager
 def run_floor(settings: Settings, floor_dir: Path, model: Path) -> Iterator[RunningFloor]:
     """Serve the floor model with `rasa run` (REST channel, in-memory tracker) until the block ends."""
@@ -106,26 +91,9 @@ def run_floor(settings: Settings, floor_dir: Path, model: Path) -> Iterator[Runn
         str(port),
     ]
     started = time.monotonic()
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            argv, cwd=floor_dir, env=rasa_env(settings), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    logger.info("bench.floor.started", extra={"pid": process.pid, "port": port, "log": str(log_path)})
+    floor = Child("the floor's Rasa server", argv, log_path, floor_dir, rasa_env(settings))
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(process, url, log_path, settings.startup_timeout_seconds)
-        yield RunningFloor(url=url, pid=process.pid, startup_seconds=time.monotonic() - started)
-    finally:
-        _stop(process)
-
-
-def _wait_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path, timeout: float) -> None:
-    with httpx.Client() as http:
-        wait_until_answering(
-            process,
-            lambda: http.get(f"{url}/", timeout=2).status_code == 200,
-            label="the floor's Rasa server",
-            log_path=log_path,
-            timeout=timeout,
-        )
-    logger.info("bench.floor.healthy", extra={"url": url})
+    with running(floor):
+        floor.wait_until_healthy(f"{url}/", timeout=settings.startup_timeout_seconds)
+        logger.info("bench.floor.healthy", extra={"url": url, "pid": floor.pid})
+        yield RunningFloor(url=url, pid=floor.pid, startup_seconds=time.monotonic() - started)

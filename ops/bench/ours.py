@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ops.eval.driver import eval_settings
 from core.settings import Settings
+from ops.eval.driver import eval_settings
 from ops.stack import Stack
 
 UNLIMITED = 1_000_000
@@ -38,7 +38,7 @@ def run_ours(settings: Settings, model: Path) -> Iterator[RunningStack]:
     stack.start()
     try:
         stack.wait_until_healthy()
-        pids = {spec.name: spec.process.pid for spec in stack.specs if spec.process is not None}
+        pids = {spec.name: spec.child.pid for spec in stack.specs if spec.child.running()}
         url = f"http://127.0.0.1:{settings.gateway_port}"
         yield RunningStack(url=url, pids=pids, startup_seconds=time.monotonic() - started)
     finally:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import httpx
 
-from ops.bench.ours import bench_settings
 from core.settings import Settings
-from ops.stack import log_tail
+from ops.bench.ours import bench_settings
+from ops.processes import Child, log_tail
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +58,8 @@ def _command(root: Path) -> tuple[list[str], str, str]:
     return [sys.executable, "-m", "ops.run"], "python -m ops.run", note
 
 
-def _stop(process: subprocess.Popen[bytes]) -> float:
-    """SIGINT to the command's process group, as Ctrl-C in a terminal; seconds until it exited."""
-    started = time.monotonic()
-    for sig, grace in ((signal.SIGINT, STOP_GRACE_SECONDS), (signal.SIGTERM, 15.0), (signal.SIGKILL, 15.0)):
-        if process.poll() is not None:
-            break
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            logger.warning("bench.startup.stop_slow", extra={"signal": sig.name})
-    return time.monotonic() - started
+# As Ctrl-C in a terminal first; harder only if the command does not stop by itself.
+STOP_STEPS = ((signal.SIGINT, STOP_GRACE_SECONDS), (signal.SIGTERM, 15.0), (signal.SIGKILL, 15.0))
 
 
 def time_startup(base: Settings, run_dir: Path) -> Startup:
@@ -93,16 +83,15 @@ def time_startup(base: Settings, run_dir: Path) -> Startup:
     first_status: int | None = None
     logger.info("bench.startup.started", extra={"command": command, "log": str(log_path)})
     started = time.monotonic()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            argv, cwd=settings.project_root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    command_process = Child(command, argv, log_path, settings.project_root, env).start(append=False)
     deadline = started + settings.startup_timeout_seconds + 120
     try:
         with httpx.Client() as http:
             while ready is None or health is None:
-                if process.poll() is not None:
-                    note = f"{command} exited with {process.returncode} before it was ready:\n{log_tail(log_path)}"
+                if command_process.returncode is not None:
+                    note = (
+                        f"{command} exited with {command_process.returncode} before it was ready:\n{log_tail(log_path)}"
+                    )
                     break
                 if time.monotonic() > deadline:
                     note = f"{command} was not ready in time; see {log_path}"
@@ -127,8 +116,8 @@ def time_startup(base: Settings, run_dir: Path) -> Startup:
                     note = f"the first question failed: {type(exc).__name__}"
                 first = time.monotonic() - asked
     finally:
-        stop = _stop(process)
-    logger.info(
-        "bench.startup.done", extra={"command": command, "ready_seconds": ready, "returncode": process.returncode}
-    )
-    return Startup(command, ready, health, first, first_status, stop, process.returncode, note)
+        stopping = time.monotonic()
+        returncode = command_process.stop(STOP_STEPS)
+        stop = time.monotonic() - stopping
+    logger.info("bench.startup.done", extra={"command": command, "ready_seconds": ready, "returncode": returncode})
+    return Startup(command, ready, health, first, first_status, stop, returncode, note)

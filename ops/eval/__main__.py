@@ -9,19 +9,19 @@ import argparse
 import sys
 import time
 
+from core.log import configure_logging
+from core.settings import get_settings
+from kb.confidence import Calibration
+from kb.prepare import ensure_index
+from ops.devset import load_dev_set
 from ops.eval.cases import load_cases
 from ops.eval.compare import SystemScores, ours_in_order, ours_replies, score
 from ops.eval.driver import eval_settings, run_conversations
 from ops.eval.languages import LanguageSummary, judge_language, load_language_cases, summarise_languages
 from ops.eval.metrics import Summary, bar_sweep, summarise
-from ops.eval.peers import dev_questions
 from ops.eval.peers.run import run_peers
 from ops.eval.report import build_report, language_redirects, turn_failures, write_report
-from core.log import configure_logging
-from core.settings import get_settings
 from ops.training import ensure_model
-from kb.confidence import Calibration
-from kb.prepare import ensure_index
 
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 TARGETS = (
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_index(settings)
     cases = load_cases()
     language_cases = load_language_cases()
-    questions = dev_questions(cases)
+    questions = load_dev_set()
     peers, notes = run_peers(settings, questions)
     started = time.monotonic()
     probes = [(c.municipality, c.say) for c in language_cases]

@@ -6,22 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
-from core.settings import PROJECT_ROOT
-
-DEV_SET = PROJECT_ROOT / "kb" / "eval" / "dev.yml"
-DIALOGUES = PROJECT_ROOT / "kb" / "eval" / "dialogues.yml"
+from core.topics import TOPIC_INTENTS
+from ops.devset import DEV_SET, DIALOGUES, load_dev_set, load_dialogues
 
 # "decline": anything but an answer (chit-chat such as "fortæl en vittighed" need not go to DDH).
 Kind = Literal["answer", "hours", "clarify", "escalate", "feedback", "smalltalk", "decline"]
 Source = Literal["in_scope", "out_of_scope", "human", "dialogue"]
-TOPIC_INTENTS = {
-    "pas": "ask_pas",
-    "flytning": "ask_flytning",
-    "mitid": "ask_mitid",
-    "aabningstider": "ask_aabningstider",
-}
 
 
 @dataclass(frozen=True)
@@ -55,10 +45,6 @@ class Conversation:
         return self.turns[0].expect.topic
 
 
-def _topic_of(guide: str) -> str:
-    return guide.split("-", 1)[0]
-
-
 def _dialogue(item: dict[str, Any]) -> Conversation:
     turns = tuple(
         Turn(
@@ -72,28 +58,17 @@ def _dialogue(item: dict[str, Any]) -> Conversation:
 
 def load_cases(dev_path: Path = DEV_SET, dialogues_path: Path = DIALOGUES) -> list[Conversation]:
     """Every case: in-scope and out-of-scope dev questions, requests for a human, dialogues."""
-    dev: dict[str, Any] = yaml.safe_load(dev_path.read_text(encoding="utf-8"))
-    dialogues: dict[str, Any] = yaml.safe_load(dialogues_path.read_text(encoding="utf-8"))
     cases: list[Conversation] = []
-    for i, item in enumerate(dev.get("in_scope", [])):
-        topic = _topic_of(item["guide"])
-        expect = Expected("answer", topic=topic, guide=item["guide"])
-        cases.append(
-            Conversation(
-                f"in_scope-{i}",
-                "in_scope",
-                item.get("municipality", "kalundborg"),
-                (Turn(item["q"], expect),),
-                TOPIC_INTENTS[topic],
-            )
-        )
-    for i, item in enumerate(dev.get("out_of_scope", [])):
-        chit_chat = item.get("category") == "chit-chat"
-        expect = Expected("decline") if chit_chat else Expected("escalate", reason="out_of_scope")
-        municipality = item.get("municipality", "kalundborg")
-        cases.append(
-            Conversation(f"out_of_scope-{i}", "out_of_scope", municipality, (Turn(item["q"], expect),), "out_of_scope")
-        )
+    for item in load_dev_set(dev_path):
+        if item.in_scope:
+            expect = Expected("answer", topic=item.topic, guide=item.guide)
+            intent = TOPIC_INTENTS[str(item.topic)]
+            source: Source = "in_scope"
+        else:
+            expect = Expected("decline") if item.chit_chat else Expected("escalate", reason="out_of_scope")
+            intent, source = "out_of_scope", "out_of_scope"
+        cases.append(Conversation(item.name, source, item.municipality, (Turn(item.text, expect),), intent))
+    dialogues = load_dialogues(dialogues_path)
     for i, text in enumerate(dialogues.get("requests_for_human", [])):
         expect = Expected("escalate", reason="request_human")
         cases.append(Conversation(f"human-{i}", "human", "kalundborg", (Turn(str(text), expect),), "request_human"))

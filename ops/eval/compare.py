@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ops.devset import DevCase
 from ops.eval.judge import Result, correct
 from ops.eval.metrics import ratio
-from ops.eval.peers import DevQuestion, PeerReply
+from ops.eval.peers import PeerReply
 
 HOURS_REPLY = "(opening hours)"  # the bot's reply from the data files, not from a guide
 
 
 @dataclass(frozen=True)
 class Scored:
-    question: DevQuestion
+    question: DevCase
     reply: PeerReply
 
     @property
@@ -64,7 +65,7 @@ def _accuracy(group: Sequence[Scored]) -> float:
     return ratio(sum(s.right for s in group), len(group))
 
 
-def score(name: str, questions: Sequence[DevQuestion], replies: Sequence[PeerReply]) -> SystemScores:
+def score(name: str, questions: Sequence[DevCase], replies: Sequence[PeerReply]) -> SystemScores:
     """Every comparison figure of one system."""
     scored = [Scored(q, r) for q, r in zip(questions, replies, strict=True)]
     in_scope = [s for s in scored if s.question.guide is not None]
@@ -103,6 +104,6 @@ def ours_replies(results: Sequence[Result]) -> dict[str, PeerReply]:
     return replies
 
 
-def ours_in_order(questions: Sequence[DevQuestion], replies: Mapping[str, PeerReply]) -> list[PeerReply]:
+def ours_in_order(questions: Sequence[DevCase], replies: Mapping[str, PeerReply]) -> list[PeerReply]:
     """The bot's replies aligned with the questions (a missing turn counts as declined, not handed over)."""
     return [replies.get(q.name, PeerReply(None, "no reply recorded", escalated=False)) for q in questions]

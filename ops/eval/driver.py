@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 
+from core.settings import Settings
 from ops.eval.cases import Conversation
 from ops.eval.judge import Result, observe
 from ops.ports import free_port
 from ops.review import load_conversations
-from core.settings import Settings
 from ops.stack import Stack
 
 logger = logging.getLogger(__name__)

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from core.settings import PROJECT_ROOT
 from ops.eval.compare import SystemScores
 from ops.eval.judge import Result, correct
 from ops.eval.languages import LanguageOutcome, LanguageSummary
 from ops.eval.metrics import BarPoint, Summary
 from ops.eval.report_md import render_markdown
-from core.settings import PROJECT_ROOT
 
 REPORTS = PROJECT_ROOT / "reports"
 REPLY_CHARS = 400  # enough of a reply to see what the citizen got

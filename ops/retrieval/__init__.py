@@ -1,1 +1,1 @@
-"""Retrieval tooling: hit@k, MRR and calibration on the dev set (`make eval-kb`, `make calibrate`), and `make bench-kb`."""
+"""Retrieval tooling: hit@k, MRR and the calibration fit on the dev set, and the index benchmark."""

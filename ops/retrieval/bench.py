@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from core.topics import TOPICS
 from kb.chunks import guide_chunks
 from kb.embedder import Embedder
 from kb.index import build_index
-from kb.schema import TOPICS, Guide
+from kb.schema import Guide
 from kb.scope import ScopeExamples
 from kb.search import GuideSearch
 from kb.store import InMemoryGuideStore

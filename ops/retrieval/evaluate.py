@@ -1,6 +1,6 @@
 """``make eval-kb``: retrieval quality on the labelled dev set, dense vs lexical vs hybrid.
 
-The dev set (``kb/eval/dev.yml``) holds citizens' questions labelled with the guide
+The dev set (``kb/eval/dev.yml``, read by ``ops.devset``) holds citizens' questions labelled with the guide
 that answers them, and out-of-scope questions that no guide answers. Confidence is
 calibrated with k-fold cross-validation: every figure printed is scored by a model
 that did not see that question. ``--save`` then stores the fit on all questions.
@@ -10,32 +10,20 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-import yaml
 
 from kb.confidence import Calibration, Evidence, LogisticModel, fit_logistic
 from kb.search import GuideSearch, Mode
+from ops.devset import DevCase
 
-DEV_SET = Path(__file__).resolve().parent / "eval" / "dev.yml"
 MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
 FOLDS = 5
 
 
 @dataclass(frozen=True)
-class Question:
-    text: str
-    guide: str | None  # None: out of scope, no guide answers it
-    topic: str | None
-    municipality: str
-
-
-@dataclass(frozen=True)
 class Outcome:
-    question: Question
+    question: DevCase
     ranked: list[str]  # guide ids, best first
     evidence: Evidence | None  # of the top hit
     scope: float | None = None  # the question's scope score
@@ -45,21 +33,7 @@ class Outcome:
         return self.question.guide is not None and bool(self.ranked) and self.ranked[0] == self.question.guide
 
 
-def load_dev_set(path: Path = DEV_SET, topics: Mapping[str, str] | None = None) -> list[Question]:
-    """The labelled questions; ``topics`` maps guide id to topic."""
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    topics = topics or {}
-    questions = [
-        Question(item["q"], item["guide"], topics.get(item["guide"]), item.get("municipality", "kalundborg"))
-        for item in data.get("in_scope", [])
-    ]
-    questions += [
-        Question(item["q"], None, None, item.get("municipality", "kalundborg")) for item in data.get("out_of_scope", [])
-    ]
-    return questions
-
-
-def run_mode(search: GuideSearch, questions: Sequence[Question], mode: Mode) -> list[Outcome]:
+def run_mode(search: GuideSearch, questions: Sequence[DevCase], mode: Mode) -> list[Outcome]:
     outcomes = []
     for question in questions:
         hits = search.search(question.text, municipality=question.municipality, k=5, mode=mode)
@@ -147,7 +121,7 @@ def choose_threshold(
     return max(acceptable, key=lambda g: (g.out_of_scope_rejected, g.threshold))
 
 
-def evaluate(search: GuideSearch, questions: Sequence[Question]) -> tuple[str, Calibration]:
+def evaluate(search: GuideSearch, questions: Sequence[DevCase]) -> tuple[str, Calibration]:
     """The printed report for all three modes, and the calibration fitted on all questions."""
     lines = [
         f"Dev set: {sum(q.guide is not None for q in questions)} in scope, "

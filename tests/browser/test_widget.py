@@ -5,7 +5,6 @@ The tests run in file order: the last two stop processes of the module's stack o
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 from typing import Any
@@ -41,10 +40,9 @@ def open_panel(widget: WidgetPage) -> None:
 
 def stop_process(stack: Stack, name: str) -> None:
     """Stop one process of the stack (its whole process group), as a crash or an outage would."""
-    spec = next(s for s in stack.specs if s.name == name)
-    assert spec.process is not None and spec.process.poll() is None, f"{spec.label} is not running"
-    os.killpg(spec.process.pid, signal.SIGTERM)
-    spec.process.wait(timeout=30)
+    child = stack.spec(name).child
+    assert child.running(), f"{child.label} is not running"
+    child.stop(((signal.SIGTERM, 30.0),))
 
 
 def test_answers_a_question_on_every_topic(open_widget_page: Any) -> None:

@@ -11,11 +11,11 @@ import pytest
 from psycopg import sql
 
 from core.log import configure_logging
-from ops.ports import free_port
 from core.settings import Settings
+from kb.prepare import ensure_index
+from ops.ports import free_port
 from ops.stack import Stack
 from ops.training import ensure_model
-from kb.prepare import ensure_index
 
 ADMIN_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 

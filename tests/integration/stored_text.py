@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, select
 
 from bot.sessions import make_engine
+from tests.masking_corpus import cpr_digits, readable_digits
 
 
 def stored_strings(database_urls: Iterable[str]) -> Iterator[tuple[str, str]]:
@@ -32,15 +33,17 @@ def log_lines(log_dir: Path) -> Iterator[tuple[str, str]]:
             yield path.name, line
 
 
-def cpr_pattern(cpr_form: str) -> re.Pattern[str]:
-    """The form's ten digits with any separator a citizen might use (none, dots, dash, space)."""
-    digits = re.sub(r"\D", "", re.search(r"\d[\d.\s-]{8,12}\d", cpr_form).group(0))  # type: ignore[union-attr]
-    d = [re.escape(c) for c in digits]
-    date = r"\.?".join("".join(d[i : i + 2]) for i in (0, 2, 4))
-    return re.compile(rf"(?<!\d){date}[-\s.]?{''.join(d[6:])}(?!\d)")
+# Escapes as json.dumps and repr() write non-ASCII: "\\u2013", "\\xa0", "\\U0001d7ce", surrogate pairs.
+_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+
+
+def readable(text: str) -> str:
+    """The digits a reader of the stored text sees, in ASCII, with escapes decoded and separators dropped."""
+    decoded = _ESCAPE.sub(lambda escape: chr(int(next(g for g in escape.groups() if g), 16)), text)
+    return readable_digits(decoded.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
 
 
 def find_cpr_numbers(cpr_forms: Iterable[str], places: Iterable[tuple[str, str]]) -> list[str]:
-    """Every place where one of the CPR numbers sent is still readable."""
-    patterns = [cpr_pattern(form) for form in cpr_forms]
-    return [f"{where}: {text[:200]}" for where, text in places if any(p.search(text) for p in patterns)]
+    """Every place where one of the CPR numbers sent is still readable, in any separator, script or escape."""
+    numbers = {cpr_digits(form) for form in cpr_forms}
+    return [f"{where}: {text[:200]}" for where, text in places if any(n in readable(text) for n in numbers)]

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from ops.review import load_conversations, rates
 from core.settings import Settings
+from ops.review import load_conversations, rates
 from tests.integration.conftest import stack_settings
 from tests.integration.stored_text import find_cpr_numbers, log_lines, stored_strings
 from tests.masking_corpus import CPR_FORMS

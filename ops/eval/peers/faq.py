@@ -8,9 +8,7 @@ and every dev question goes to ``POST /model/parse``.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -19,14 +17,15 @@ from typing import Any
 
 import httpx
 
-from ops.eval.peers import DevQuestion, PeerReply, allowed
-from ops.eval.peers.faq_data import faq_project, guide_of, inputs_hash, out_of_scope_examples
-from ops.ports import free_port
 from core.settings import Settings
-from ops.stack import wait_until_answering
-from ops.training import rasa_env, rasa_executable
 from kb.schema import Guide
 from kb.store import FileGuideStore
+from ops.devset import DevCase
+from ops.eval.peers import PeerReply, allowed
+from ops.eval.peers.faq_data import faq_project, guide_of, inputs_hash, out_of_scope_examples
+from ops.ports import free_port
+from ops.processes import Child, running
+from ops.training import rasa_env, rasa_executable
 
 logger = logging.getLogger(__name__)
 
@@ -96,19 +95,8 @@ def ensure_faq_model(settings: Settings, folder: Path, guides: Sequence[Guide]) 
     return model, seconds
 
 
-def _wait_for_parse(http: httpx.Client, process: subprocess.Popen[bytes], log_path: Path, timeout: float) -> None:
-    wait_until_answering(
-        process,
-        lambda: http.post("/model/parse", json={"text": "hej"}, timeout=5).status_code == 200,
-        label="the FAQ peer's Rasa server",
-        log_path=log_path,
-        timeout=timeout,
-        interval=1.0,
-    )
-
-
 def faq_answers(
-    settings: Settings, folder: Path, questions: Sequence[DevQuestion]
+    settings: Settings, folder: Path, questions: Sequence[DevCase]
 ) -> tuple[list[PeerReply], float | None]:
     """Train if needed, serve the model, and ask it every question; also the training seconds, if it trained."""
     guides = FileGuideStore(settings.kb_dir / "guides").list_guides()
@@ -116,29 +104,19 @@ def faq_answers(
     scopes = {g.id: g.scope for g in guides}
     answers = {g.id: g.short_answer for g in guides}
     port = free_port()
-    log_path = folder / "rasa.log"
     argv = [str(rasa_executable(settings)), "run", "--enable-api", "--model", str(model.relative_to(folder))]
     argv += ["--interface", "127.0.0.1", "--port", str(port)]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            argv, cwd=folder, env=rasa_env(settings), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    server = Child("the FAQ peer's Rasa server", argv, folder / "rasa.log", folder, rasa_env(settings))
+    with running(server, append=False), httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        server.wait_until(
+            lambda: http.post("/model/parse", json={"text": "hej"}, timeout=5).status_code == 200,
+            timeout=settings.startup_timeout_seconds,
+            interval=1.0,
         )
-    logger.info("eval.peer.faq.serving", extra={"pid": process.pid, "port": port, "log": str(log_path)})
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            _wait_for_parse(http, process, log_path, settings.startup_timeout_seconds)
-            replies = []
-            for question in questions:
-                response = http.post("/model/parse", json={"text": question.text})
-                response.raise_for_status()
-                replies.append(interpret_parse(response.json(), question.municipality, scopes, answers))
-            return replies, trained
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        logger.info("eval.peer.faq.stopped", extra={"returncode": process.returncode})
+        logger.info("eval.peer.faq.serving", extra={"pid": server.pid, "port": port})
+        replies = []
+        for question in questions:
+            response = http.post("/model/parse", json={"text": question.text})
+            response.raise_for_status()
+            replies.append(interpret_parse(response.json(), question.municipality, scopes, answers))
+        return replies, trained

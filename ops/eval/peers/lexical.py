@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ops.eval.peers import DevQuestion, PeerReply
 from core.settings import Settings
 from kb.confidence import Calibration
 from kb.embedder import default_embedder
 from kb.search import GuideSearch, Mode
+from ops.devset import DevCase
+from ops.eval.peers import PeerReply
 
 MODE: Mode = "lexical"
 
 
 def lexical_answers(
-    settings: Settings, questions: Sequence[DevQuestion], calibration: Calibration | None = None
+    settings: Settings, questions: Sequence[DevCase], calibration: Calibration | None = None
 ) -> tuple[list[PeerReply], list[PeerReply], float]:
     """(gated replies, always-the-top-guide replies, the bar used) for every question."""
     calibration = calibration or Calibration.load()

@@ -8,18 +8,19 @@ from collections.abc import Sequence
 
 import httpx
 
-from ops.eval.peers import DevQuestion, PeerReply
+from core.settings import Settings
+from ops.devset import DevCase
+from ops.eval.peers import PeerReply
 from ops.eval.peers.faq import faq_answers
 from ops.eval.peers.faq_data import AMBIGUITY_THRESHOLD, EPOCHS, FALLBACK_THRESHOLD
 from ops.eval.peers.lexical import lexical_answers
-from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 Answers = list[tuple[str, list[PeerReply]]]  # (peer name, one reply per question)
 
 
-def run_peers(settings: Settings, questions: Sequence[DevQuestion]) -> tuple[Answers, dict[str, str]]:
+def run_peers(settings: Settings, questions: Sequence[DevCase]) -> tuple[Answers, dict[str, str]]:
     """The peers' replies in a fixed order, and a note per peer saying what it is (or why it is missing)."""
     answers: Answers = []
     notes: dict[str, str] = {

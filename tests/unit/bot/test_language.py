@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import detect_language
+from bot.language import detect_language, prepare_language_detection
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _seeded() -> None:
+    """As the gateway does at start: verdicts are then the same on every run."""
+    prepare_language_detection()
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from core.topics import TOPICS
 from kb.check import MAX_ANSWER_SENTENCES, count_sentences
-from kb.schema import TOPICS, GuideFormatError, parse_guide
+from kb.schema import GuideFormatError, parse_guide
 from kb.store import FileGuideStore, InvalidGuideError
 from tests.conftest import make_guide
 

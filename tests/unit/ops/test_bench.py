@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from ops.bench.conversations import CONVERSATIONS, script_for
 from ops.bench.memory import descendants, parent_pid, process_parents, rss_kb, tree_rss_mb
 from ops.bench.ours import UNLIMITED, bench_settings
 from ops.bench.report import Report, render, table, to_json, write_reports
 from ops.bench.startup import Startup
 from ops.bench.stats import Level, Memory, Sample, percentile, ratio, ratios, summarise, targets, verdict
-from core.settings import Settings
 
 STATUS = """Name:\tpython
 Umask:\t0022

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ops.endpoints import tracker_store_config, write_endpoints
 from core.settings import Settings
+from ops.endpoints import tracker_store_config, write_endpoints
+from ops.processes import Child
 from ops.stack import ProcessSpec, explain_exit
 from ops.training import training_fingerprint
 
@@ -55,7 +56,7 @@ def test_fingerprint_follows_training_data(tmp_path: Path) -> None:
 def test_a_dead_process_is_explained_in_plain_words(tmp_path: Path) -> None:
     log = tmp_path / "rasa.log"
     log.write_text("...\nOSError: [Errno 98] Address already in use\n")
-    spec = ProcessSpec("rasa", "The Rasa server", [], {}, "", 5005, log)
+    spec = ProcessSpec("rasa", Child("The Rasa server", [], log), "", 5005)
     assert explain_exit(spec, 1).startswith("The Rasa server stopped: port 5005 is already in use")
 
 

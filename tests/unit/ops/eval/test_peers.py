@@ -8,15 +8,16 @@ from typing import Any
 
 import yaml
 
+from core.settings import Settings
+from kb.schema import Guide
+from ops.devset import DevCase, load_dev_set
 from ops.eval.cases import Conversation, Expected, Turn, load_cases
 from ops.eval.compare import HOURS_REPLY, ours_replies, score
 from ops.eval.judge import Observed, Result
-from ops.eval.peers import DevQuestion, PeerReply, dev_questions
+from ops.eval.peers import PeerReply
 from ops.eval.peers.faq import interpret_parse
 from ops.eval.peers.faq_data import examples_of, faq_project, guide_of, inputs_hash, out_of_scope_examples
 from ops.eval.peers.lexical import lexical_answers
-from core.settings import Settings
-from kb.schema import Guide
 
 
 def guide(guide_id: str, questions: list[str], scope: str = "national", answer: str = "Kort svar.") -> Guide:
@@ -107,18 +108,19 @@ def test_parse_answers_from_the_response_selector_or_declines() -> None:
 
 def test_dev_questions_are_the_single_message_dev_cases() -> None:
     cases = load_cases()
-    questions = dev_questions(cases)
-    assert len(questions) == sum(c.source in ("in_scope", "out_of_scope") for c in cases)
+    questions = load_dev_set()
+    singles = [c for c in cases if c.source in ("in_scope", "out_of_scope")]
+    assert [(q.name, q.text) for q in questions] == [(c.name, c.turns[0].say) for c in singles]
     assert all((q.guide is None) == q.name.startswith("out_of_scope") for q in questions)
     assert any(q.chit_chat for q in questions) and not any(q.chit_chat and q.guide for q in questions)
 
 
 def test_every_system_is_scored_the_same_way() -> None:
     questions = [
-        DevQuestion("in_scope-0", "hvad koster et pas", "kalundborg", "pas-pris", "pas"),
-        DevQuestion("in_scope-1", "flyttefrist", "kalundborg", "flytning-frist", "flytning"),
-        DevQuestion("out_of_scope-0", "skat", "kalundborg", None, None),
-        DevQuestion("out_of_scope-1", "fortæl en vittighed", "kalundborg", None, None, chit_chat=True),
+        DevCase("in_scope-0", "hvad koster et pas", "pas-pris"),
+        DevCase("in_scope-1", "flyttefrist", "flytning-frist"),
+        DevCase("out_of_scope-0", "skat", None),
+        DevCase("out_of_scope-1", "fortæl en vittighed", None, category="chit-chat"),
     ]
     replies = [PeerReply("pas-pris"), PeerReply("pas-pris"), PeerReply(None), PeerReply("pas-pris")]
     scores = score("peer", questions, replies)
@@ -148,8 +150,8 @@ def test_the_bots_hours_reply_answers_an_hours_guide_only() -> None:
 
 def test_lexical_peer_gives_one_reply_per_question(indexed: Settings) -> None:
     questions = [
-        DevQuestion("in_scope-0", "hvad koster et pas", "kalundborg", "pas-pris", "pas"),
-        DevQuestion("out_of_scope-0", "zzzz qqqq", "kalundborg", None, None),
+        DevCase("in_scope-0", "hvad koster et pas", "pas-pris"),
+        DevCase("out_of_scope-0", "zzzz qqqq", None),
     ]
     gated, top, bar = lexical_answers(indexed, questions)
     assert len(gated) == len(top) == 2 and 0.0 <= bar <= 1.0

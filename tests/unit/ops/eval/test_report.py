@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ops.devset import DevCase
 from ops.eval.cases import Conversation, Expected, Turn
 from ops.eval.compare import score
 from ops.eval.judge import Observed, Result
 from ops.eval.languages import NORMAL, LanguageCase, judge_language, load_language_cases, summarise_languages
 from ops.eval.metrics import bar_sweep, summarise
-from ops.eval.peers import DevQuestion, PeerReply
+from ops.eval.peers import PeerReply
 from ops.eval.report import build_report, turn_failures, write_report
 from ops.eval.report_md import render_markdown
 
@@ -88,9 +89,9 @@ def sample_report() -> dict[str, Any]:
         one("human-0", "human", Expected("escalate"), Observed("smalltalk", None, escalated=True, lang="en")),
     ]
     questions = [
-        DevQuestion("in_scope-0", "x", "kalundborg", "pas-pris", "pas"),
-        DevQuestion("in_scope-1", "y", "kalundborg", "pas-forny", "pas"),
-        DevQuestion("out_of_scope-0", "z", "kalundborg", None, None),
+        DevCase("in_scope-0", "x", "pas-pris"),
+        DevCase("in_scope-1", "y", "pas-forny"),
+        DevCase("out_of_scope-0", "z", None),
     ]
     systems = [
         score("ours", questions, [PeerReply("pas-pris"), PeerReply("pas-pris"), PeerReply(None, escalated=True)]),
