@@ -40,7 +40,11 @@ from kb.store import GuideStore
 logger = logging.getLogger(__name__)
 
 INDEX_FORMAT = "borgerbot-hybrid-3"
+# The files of one published index folder; kb.search reads them by these names.
 VECTORS_FILE = "vectors.faiss"
+CHUNKS_FILE = "chunks.json"
+GUIDES_FILE = "guides.json"
+MANIFEST_FILE = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def guide_record(guide: Guide) -> dict[str, Any]:
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     """The manifest of the published index, or None when there is none usable."""
     try:
-        manifest = json.loads((index_dir / "current" / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((index_dir / "current" / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return manifest if isinstance(manifest, dict) else None
@@ -104,7 +108,7 @@ def _reusable_base(index_dir: Path, model_id: str, dim: int) -> tuple[faiss.Inde
         return None
     try:
         vectors = faiss.read_index(str(index_dir / "current" / VECTORS_FILE))
-        chunks = json.loads((index_dir / "current" / "chunks.json").read_text(encoding="utf-8"))
+        chunks = json.loads((index_dir / "current" / CHUNKS_FILE).read_text(encoding="utf-8"))
     except (OSError, RuntimeError, ValueError):
         logger.warning("kb.index.base_unreadable", extra={"index_dir": str(index_dir)})
         return None
@@ -169,8 +173,8 @@ def build_index(
         if scope_model is not None:
             scope_model.save(staging)
         chunk_map = {str(i): {"guide": c.guide_content_id, "kind": c.kind} for i, c in sorted(wanted.items())}
-        _write_json(staging / "chunks.json", chunk_map)
-        _write_json(staging / "guides.json", {g.content_hash: guide_record(g) for g in guides})
+        _write_json(staging / CHUNKS_FILE, chunk_map)
+        _write_json(staging / GUIDES_FILE, {g.content_hash: guide_record(g) for g in guides})
         manifest = {
             "format": INDEX_FORMAT,
             "model_id": embedder.model_id,
@@ -180,7 +184,7 @@ def build_index(
             "chunks": len(wanted),
             "scope_fingerprint": scope_model.fingerprint if scope_model else None,
         }
-        _write_json(staging / "manifest.json", manifest)
+        _write_json(staging / MANIFEST_FILE, manifest)
         if final.exists():
             shutil.rmtree(final)
         staging.rename(final)

@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from kb.confidence import Calibration, Evidence
 from kb.embedder import Embedder, Vectors
-from kb.index import INDEX_FORMAT, VECTORS_FILE
+from kb.index import CHUNKS_FILE, GUIDES_FILE, INDEX_FORMAT, MANIFEST_FILE, VECTORS_FILE
 from kb.normalize import char_ngrams, restore_danish_letters, tokenize
 from kb.scope import ScopeModel, squash
 
@@ -65,14 +65,14 @@ class _LoadedIndex:
     """One published build in memory: vectors, chunk map, guide records and the lexical rankers."""
 
     def __init__(self, path: Path, model_id: str) -> None:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
         if manifest.get("format") != INDEX_FORMAT:
             raise IndexUnavailableError(f"index at {path} has format {manifest.get('format')!r}; rebuild it")
         if manifest.get("model_id") != model_id:
             raise IndexUnavailableError(f"index at {path} was built with {manifest.get('model_id')!r}; rebuild it")
         self.vectors = faiss.read_index(str(path / VECTORS_FILE))
-        chunks: dict[str, dict[str, str]] = json.loads((path / "chunks.json").read_text(encoding="utf-8"))
-        guides: dict[str, dict[str, Any]] = json.loads((path / "guides.json").read_text(encoding="utf-8"))
+        chunks: dict[str, dict[str, str]] = json.loads((path / CHUNKS_FILE).read_text(encoding="utf-8"))
+        guides: dict[str, dict[str, Any]] = json.loads((path / GUIDES_FILE).read_text(encoding="utf-8"))
         self.content_ids = sorted(guides)
         self.records = [guides[c] for c in self.content_ids]
         position = {content_id: i for i, content_id in enumerate(self.content_ids)}

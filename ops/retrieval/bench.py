@@ -24,6 +24,7 @@ from kb.schema import Guide
 from kb.scope import ScopeExamples
 from kb.search import GuideSearch
 from kb.store import InMemoryGuideStore
+from ops.bench.stats import percentile
 
 SYNTHETIC_CHUNKS = 20_000
 QUERIES = 200
@@ -71,11 +72,6 @@ def synthetic_corpus(seed_guides: Sequence[Guide], chunks: int, seed: int = 11) 
         guides.append(guide)
         total += len(guide_chunks(guide))
     return guides
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _measure(

@@ -28,7 +28,10 @@ def test_answers_from_a_guide_of_the_topic_and_cites_it(indexed: Settings, text:
     answer, payload, helpful = messages
     assert answer["text"]
     source = payload["custom"]["borgerbot"]["source"]
-    assert source["topic"] == topic and source["guide_id"].startswith(topic)
+    assert source["guide_id"].startswith(f"{topic}-") and source["title"] and source["last_reviewed"]
+    # Scores stay internal: the citizen's payload carries only what the widget shows.
+    assert set(source) <= {"guide_id", "title", "url", "last_reviewed"}
+    assert outcomes(events)[0]["topic"] == topic and "confidence" in outcomes(events)[0]
     assert payload["custom"]["borgerbot"]["links"][0]["url"].startswith("https://")
     assert helpful["response"] == "utter_ask_helpful"
     assert {"event": "slot", "name": "last_topic", "value": topic} in [
@@ -40,11 +43,11 @@ def test_below_the_bar_it_asks_instead_of_guessing(indexed: Settings, monkeypatc
     # An in-scope question the bot is not sure enough about: no answer, one clarifying turn.
     monkeypatch.setenv("BORGERBOT_MIN_ANSWER_CONFIDENCE", "0.9999")
     get_settings.cache_clear()
-    messages, _ = run(ActionAnswerFromGuides(), tracker("hvad koster et pas til en voksen", "ask_pas"))
+    messages, events = run(ActionAnswerFromGuides(), tracker("hvad koster et pas til en voksen", "ask_pas"))
     assert messages[0]["response"] == "utter_no_sure_answer_options"
     # "Mener du …?": the best guesses as buttons that name their guide.
     assert messages[0]["buttons"][0] == {"title": "Hvad koster et pas?", "payload": '/ask_pas{"guide_id": "pas-pris"}'}
-    assert messages[1]["custom"]["borgerbot"]["clarification"] is True
+    assert outcomes(events)[0]["kind"] == "clarification" and len(messages) == 1
 
 
 def test_nonsense_with_a_topical_intent_is_not_answered(indexed: Settings) -> None:

@@ -16,7 +16,7 @@ ANSWER_REPLIES = [
         "custom": {
             "borgerbot": {
                 "links": [{"title": "Pas på borger.dk", "url": "https://www.borger.dk/pas"}],
-                "source": {"guide_id": "pas-priser", "score": 3.2},
+                "source": {"guide_id": "pas-priser", "title": "Pris på pas", "score": 3.2},
             }
         },
     },
@@ -48,7 +48,8 @@ def test_new_session_and_structured_reply(client: TestClient, rasa: FakeRasa) ->
     body = response.json()
     assert len(body["session_id"]) == 32
     first, second = body["messages"]
-    assert first["source"]["guide_id"] == "pas-priser"
+    # Only what the widget shows: a stray internal score is not passed on.
+    assert first["source"] == {"guide_id": "pas-priser", "title": "Pris på pas", "url": None, "last_reviewed": None}
     assert first["links"][0]["url"] == "https://www.borger.dk/pas"
     assert second["buttons"] == [{"title": "Ja", "payload": "/affirm"}]
     assert body["escalated"] is False

@@ -7,17 +7,18 @@ from pathlib import Path
 import pytest
 
 from kb.confidence import DEFAULT_THRESHOLD, Calibration, Evidence, LogisticModel, fit_logistic
-from ops.retrieval.evaluate import Outcome, Question, choose_threshold, gate_at, load_dev_set, ranking_scores
+from ops.devset import DevCase, load_dev_set
+from ops.retrieval.evaluate import Outcome, choose_threshold, gate_at, ranking_scores
 
 
 def outcome(guide: str | None, ranked: list[str], dense: float = 0.9) -> Outcome:
-    question = Question("spørgsmål", guide, "pas" if guide else None, "kalundborg")
+    question = DevCase("q", "spørgsmål", guide)
     evidence = Evidence(dense=dense, dense_margin=0.0, lexical=1.0, lexical_share=1.0, char_share=1.0, first_votes=1)
     return Outcome(question, ranked, evidence)
 
 
 def test_ranking_scores_per_topic_and_overall() -> None:
-    outcomes = [outcome("a", ["a", "b"]), outcome("b", ["a", "b"]), outcome("c", ["x", "y", "z"]), outcome(None, ["a"])]
+    outcomes = [outcome("pas-a", ["pas-a", "pas-b"]), outcome("pas-b", ["pas-a", "pas-b"]), outcome("pas-c", ["pas-x", "pas-y", "pas-z"]), outcome(None, ["pas-a"])]
     scores = ranking_scores(outcomes)
     assert scores["alle"].count == 3
     assert scores["pas"].hit1 == pytest.approx(1 / 3)
@@ -26,7 +27,7 @@ def test_ranking_scores_per_topic_and_overall() -> None:
 
 
 def test_gate_counts_kept_rejected_and_wrong() -> None:
-    outcomes = [outcome("a", ["a"]), outcome("b", ["a"]), outcome(None, ["a"]), outcome(None, ["b"])]
+    outcomes = [outcome("pas-a", ["pas-a"]), outcome("pas-b", ["pas-a"]), outcome(None, ["pas-a"]), outcome(None, ["pas-b"])]
     gate = gate_at(outcomes, [0.9, 0.8, 0.85, 0.1], threshold=0.5)
     assert gate.in_scope_kept == 1.0
     assert gate.out_of_scope_rejected == 0.5
@@ -34,7 +35,7 @@ def test_gate_counts_kept_rejected_and_wrong() -> None:
 
 
 def test_threshold_keeps_95_percent_of_in_scope() -> None:
-    outcomes = [outcome("a", ["a"]) for _ in range(20)] + [outcome(None, ["a"]) for _ in range(10)]
+    outcomes = [outcome("pas-a", ["pas-a"]) for _ in range(20)] + [outcome(None, ["pas-a"]) for _ in range(10)]
     confidence = [0.9] * 19 + [0.4] + [0.3] * 5 + [0.95] * 5
     gate = choose_threshold(outcomes, confidence)
     assert gate.in_scope_kept >= 0.95
