@@ -20,7 +20,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: help setup model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench clean
+.PHONY: help setup lock model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,24 @@ $(VENV)/.installed: requirements/app.lock scripts/find-python.sh
 	@touch $@
 
 setup: $(VENV_RASA)/.installed $(VENV)/.installed ## Create both virtual environments from the lock files
+
+# Both locks come from pyproject.toml alone: app.lock = dependencies + the dev extra (Python 3.11),
+# rasa.lock = the rasa extra only (Python 3.10; fed on stdin, as `--extra rasa` would add the 3.11 list).
+# pip-compile keeps every pin already in a lock: to move one, delete its line there and run `make lock`.
+PIP_COMPILE := pip-compile --quiet --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: ## Regenerate requirements/*.lock from pyproject.toml (pip-tools in a throwaway venv; existing pins kept)
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	py311=$$(scripts/find-python.sh 3.11); py310=$$(scripts/find-python.sh 3.10); \
+	$$py311 -m venv $$tmp/3.11 && $$tmp/3.11/bin/pip install --quiet pip-tools; \
+	$$py310 -m venv $$tmp/3.10 && $$tmp/3.10/bin/pip install --quiet pip-tools; \
+	export CUSTOM_COMPILE_COMMAND="make lock"; \
+	$$tmp/3.11/bin/$(PIP_COMPILE) --extra dev --output-file requirements/app.lock pyproject.toml; \
+	$$py311 -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['rasa'], sep='\n')" \
+		| $$tmp/3.10/bin/$(PIP_COMPILE) --output-file requirements/rasa.lock -; \
+	sed -i 's|# via -r -$$|# via borgerbot[rasa] (pyproject.toml)|' requirements/rasa.lock
+	@# Never a CUDA build: torch only as the local CPU wheel, and none at all for Rasa.
+	@if grep -iE '^(nvidia-|triton)' requirements/app.lock requirements/rasa.lock || grep -iE '^torch' requirements/rasa.lock \
+		|| ! grep -qE '^torch==[^ ]+\+cpu$$' requirements/app.lock; then echo "error: a CUDA or unexpected torch got into a lock" >&2; exit 1; fi
 
 train: setup ## Train the Rasa model if config, domain or data changed
 	$(PY) -c "from core.log import configure_logging as c; c(); from core.settings import get_settings as g; from ops.training import ensure_model as e; e(g())"

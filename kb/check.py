@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from core.topics import topic_of_guide_id
 from kb.embedder import Embedder
 from kb.municipalities import Hotline, Municipality
 from kb.schema import Guide, GuideFormatError, danish_problems, parse_guide
@@ -66,6 +67,10 @@ def check_guide_files(folder: Path, today: date) -> tuple[list[Guide], list[Prob
         if guide.id in seen:
             problems.append(Problem(name, "id", f"id'et '{guide.id}' findes også i {seen[guide.id]}"))
         seen.setdefault(guide.id, name)
+        if topic_of_guide_id(guide.id) != guide.topic:
+            # The dev set and the tooling read a guide's topic from its id (core.topics).
+            expected = f"id'et skal begynde med emnet efterfulgt af bindestreg ('{guide.topic}-…')"
+            problems.append(Problem(name, "id", expected))
         if today - guide.last_reviewed > REVIEW_INTERVAL:
             problems.append(
                 Problem(

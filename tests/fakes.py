@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from bot.rasa_client import RasaUnavailableError
+from core.topics import topic_of_guide_id
+from kb.confidence import Calibration
 from kb.normalize import normalize
+from kb.search import SearchHit
 
 
 class FakeRasa:
@@ -58,3 +62,47 @@ class FakeEmbedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts)
+
+
+def fake_hit(
+    guide_id: str, confidence: float = 0.95, in_scope: float | None = 0.9, title: str | None = None
+) -> SearchHit:
+    """A search hit for a guide of the topic its id names, with the given confidence."""
+    return SearchHit(
+        guide_id=guide_id,
+        content_id=hashlib.sha256(guide_id.encode()).hexdigest(),
+        title=title or f"Vejledning {guide_id}",
+        topic=topic_of_guide_id(guide_id),
+        scope="national",
+        short_answer=f"Det korte svar fra {guide_id}.",
+        score=confidence,
+        confidence=confidence,
+        lexical_score=1.0,
+        in_scope=in_scope,
+        last_reviewed="2026-11-01",
+        links=[{"title": "Læs mere på borger.dk", "url": "https://www.borger.dk/"}],
+        sources=["https://www.borger.dk/"],
+    )
+
+
+class FakeGuideSearch:
+    """The guide search as the actions see it: canned hits per query, and every query recorded.
+
+    The actions' unit tests use it where what the search finds is not the point; a few tests
+    keep the real index and model.
+    """
+
+    def __init__(self, hits: Sequence[SearchHit] = (), answer_bar: float = 0.5, scope_threshold: float = 0.3) -> None:
+        self.hits = list(hits)
+        self.calibration = Calibration(thresholds={"hybrid": answer_bar, "scope": scope_threshold})
+        self.queries: list[tuple[str, str | None]] = []
+
+    def search(
+        self, query: str, municipality: str, topic: str | None = None, k: int = 5, mode: str = "hybrid"
+    ) -> list[SearchHit]:
+        self.queries.append((query, topic))
+        return [h for h in self.hits if topic is None or h.topic == topic][:k]
+
+    def guide(self, guide_id: str, municipality: str) -> SearchHit | None:
+        found = next((h for h in self.hits if h.guide_id == guide_id), None) or fake_hit(guide_id)
+        return replace(found, score=1.0, confidence=1.0, in_scope=None)

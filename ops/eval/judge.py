@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.topics import topic_of_guide_id
 from ops.eval.cases import Conversation, Expected, Turn
 from ops.review import Turn as StoredTurn
 
@@ -48,11 +49,12 @@ def observe(response: dict[str, Any], stored: StoredTurn | None) -> Observed:
     last = outcomes[-1] if outcomes else {}
     kind = OBSERVED_KINDS.get(last.get("kind", ""), "smalltalk")
     feedback = next((o for o in outcomes if o.get("kind") == "feedback"), {})
+    guide = source.get("guide_id") if source else None
     return Observed(
         kind=kind,
         intent=stored.intent if stored else None,
-        guide=source.get("guide_id") if source else None,
-        topic=source.get("topic") if source else None,
+        guide=guide,
+        topic=topic_of_guide_id(guide) if guide else None,
         reason=last.get("reason") if kind == "escalate" else None,
         escalated=bool(response.get("escalated")),
         helpful=feedback.get("helpful"),

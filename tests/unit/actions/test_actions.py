@@ -1,4 +1,4 @@
-"""Actions with a CollectingDispatcher and JSON trackers, over the shipped guides."""
+"""Actions with a CollectingDispatcher and JSON trackers, over a fake search or the shipped guides."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from actions.escalate import ActionEscalateToDdh, escalation_reason
 from actions.opening_hours import ActionOpeningHours
 from core.settings import Settings, get_settings
 from kb.hours import COPENHAGEN
+from tests.fakes import FakeGuideSearch, fake_hit
 from tests.unit.actions.trackers import outcomes, run, tracker
 
 
@@ -39,15 +40,24 @@ def test_answers_from_a_guide_of_the_topic_and_cites_it(indexed: Settings, text:
     ]
 
 
-def test_below_the_bar_it_asks_instead_of_guessing(indexed: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_below_the_bar_it_asks_instead_of_guessing(fake_search: FakeGuideSearch) -> None:
     # An in-scope question the bot is not sure enough about: no answer, one clarifying turn.
-    monkeypatch.setenv("BORGERBOT_MIN_ANSWER_CONFIDENCE", "0.9999")
-    get_settings.cache_clear()
+    fake_search.hits = [fake_hit("pas-pris", confidence=0.4, title="Hvad koster et pas?"), fake_hit("pas-forny", 0.3)]
     messages, events = run(ActionAnswerFromGuides(), tracker("hvad koster et pas til en voksen", "ask_pas"))
     assert messages[0]["response"] == "utter_no_sure_answer_options"
     # "Mener du …?": the best guesses as buttons that name their guide.
     assert messages[0]["buttons"][0] == {"title": "Hvad koster et pas?", "payload": '/ask_pas{"guide_id": "pas-pris"}'}
     assert outcomes(events)[0]["kind"] == "clarification" and len(messages) == 1
+
+
+def test_the_configured_bar_overrides_the_calibrated_one(
+    fake_search: FakeGuideSearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_search.hits = [fake_hit("pas-pris", confidence=0.95)]
+    monkeypatch.setenv("BORGERBOT_MIN_ANSWER_CONFIDENCE", "0.99")
+    get_settings.cache_clear()
+    messages, _ = run(ActionAnswerFromGuides(), tracker("hvad koster et pas", "ask_pas"))
+    assert messages[0]["response"] == "utter_no_sure_answer_options"
 
 
 def test_nonsense_with_a_topical_intent_is_not_answered(indexed: Settings) -> None:
@@ -62,7 +72,6 @@ def test_another_municipal_matter_is_handed_over_at_once(indexed: Settings) -> N
     assert messages[-1] == {
         **messages[-1],
         "response": "utter_ddh_call_link",
-        "reason": "out_of_scope",
         "ddh_phone": "70 20 00 00",
         "ddh_phone_uri": "tel:+4570200000",
     }
@@ -89,7 +98,6 @@ def test_escalation_names_ddh_and_the_municipality(settings: Settings, intent: s
     assert text["ddh_phone"] == "70 20 00 00"
     assert text["municipality_name"] == "Høje-Taastrup Kommune"
     assert payload["response"] == "utter_ddh_call_link"
-    assert payload["reason"] == escalation_reason(intent)
     assert outcomes(events) == [{"kind": "escalation", "reason": escalation_reason(intent)}]
 
 

@@ -1,6 +1,7 @@
 """The dialogue's turns: follow-ups, clarify once then hand over, two "Nej" then hand over, feedback.
 
-Actions run with a CollectingDispatcher and JSON trackers over the shipped guides; every
+Actions run with a CollectingDispatcher and JSON trackers, over a fake guide search where what
+it finds is not the point and over the shipped guides and the real model where it is; every
 turn must also record its outcome for the weekly review.
 """
 
@@ -17,6 +18,7 @@ from actions.feedback import ActionHandleFeedback
 from actions.opening_hours import ActionOpeningHours
 from core.settings import Settings
 from kb.hours import COPENHAGEN
+from tests.fakes import FakeGuideSearch, fake_hit
 from tests.unit.actions.trackers import outcomes, responses, run, slots_set, tracker
 
 AFTER_PASSPORT_ANSWER = {
@@ -62,13 +64,22 @@ def test_a_follow_up_stays_in_the_topic_of_the_previous_answer(
     assert "last_question" not in slots_set(events)
 
 
-def test_a_follow_up_without_a_previous_answer_asks_for_the_topic(indexed: Settings) -> None:
+def test_a_follow_up_is_searched_in_the_previous_topic_with_the_topic_word(fake_search: FakeGuideSearch) -> None:
+    fake_search.hits = [fake_hit("pas-pris"), fake_hit("mitid-pris")]
+    messages, _ = run(
+        ActionAnswerFromGuides(), tracker("hvad koster det?", "ask_followup", slots=AFTER_PASSPORT_ANSWER)
+    )
+    assert fake_search.queries == [("hvad koster det? pas", "pas")]
+    assert messages[1]["custom"]["borgerbot"]["source"]["guide_id"] == "pas-pris"
+
+
+def test_a_follow_up_without_a_previous_answer_asks_for_the_topic(fake_search: FakeGuideSearch) -> None:
     messages, events = run(ActionAnswerFromGuides(), tracker("hvad koster det?", "ask_followup"))
     assert responses(messages)[0] == "utter_ask_followup_topic"
     assert outcomes(events) == [{"kind": "clarification", "reason": "followup_without_context"}]
 
 
-def test_first_miss_clarifies_and_names_ddh_second_miss_hands_over(indexed: Settings) -> None:
+def test_first_miss_clarifies_and_names_ddh_second_miss_hands_over(fake_search: FakeGuideSearch) -> None:
     messages, events = run(ActionClarifyOrEscalate(), tracker("øh det der med papirerne", "nlu_fallback"))
     assert responses(messages)[0] == "utter_ask_rephrase"
     assert outcomes(events) == [{"kind": "clarification", "reason": "nlu_fallback"}]
@@ -84,8 +95,8 @@ def test_first_miss_clarifies_and_names_ddh_second_miss_hands_over(indexed: Sett
     assert summary["summary"] == "altså det ved du godt"
 
 
-def test_below_the_bar_twice_hands_over(indexed: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("actions.answer_from_guides.answer_threshold", lambda: 0.9999)
+def test_below_the_bar_twice_hands_over(fake_search: FakeGuideSearch) -> None:
+    fake_search.hits = [fake_hit("pas-pris", confidence=0.3)]
     messages, events = run(ActionAnswerFromGuides(), tracker("hvad koster et pas", "ask_pas"))
     assert responses(messages)[0] == "utter_no_sure_answer_options"
     assert slots_set(events)["unclear_turns"] == 1
@@ -93,7 +104,7 @@ def test_below_the_bar_twice_hands_over(indexed: Settings, monkeypatch: pytest.M
     assert outcomes(events) == [{"kind": "escalation", "reason": "no_answer"}]
 
 
-def test_a_guide_button_answers_from_the_guide_chosen(indexed: Settings) -> None:
+def test_a_guide_button_answers_from_the_guide_chosen(fake_search: FakeGuideSearch) -> None:
     entities = [{"entity": "guide_id", "value": "pas-pris"}]
     slots = {"unclear_turns": 1, "last_question": "hvad med prisen"}
     messages, events = run(
@@ -110,7 +121,7 @@ def test_a_guide_button_answers_from_the_guide_chosen(indexed: Settings) -> None
     assert slots_set(events)["unclear_turns"] == 0
 
 
-def test_a_topic_button_asks_what_the_citizen_wants_to_know(indexed: Settings) -> None:
+def test_a_topic_button_asks_what_the_citizen_wants_to_know(fake_search: FakeGuideSearch) -> None:
     messages, events = run(ActionAnswerFromGuides(), tracker("/ask_mitid", "ask_mitid", slots={"unclear_turns": 1}))
     assert responses(messages) == ["utter_ask_topic_question_mitid"]
     assert slots_set(events) == {"last_topic": "mitid", "awaiting_feedback": False}
@@ -157,7 +168,7 @@ def test_free_text_feedback_is_thanked_and_recorded(settings: Settings) -> None:
     assert outcomes(events) == [{"kind": "feedback", "helpful": None, "comment": True, "guide_id": "pas-forny"}]
 
 
-def test_hours_of_another_municipality_are_never_given_as_ours(indexed: Settings) -> None:
+def test_hours_of_another_municipality_are_never_given_as_ours(fake_search: FakeGuideSearch) -> None:
     entities = [{"entity": "municipality", "value": "Aarhus"}]
     messages, events = run(
         ActionOpeningHours(),
@@ -168,7 +179,7 @@ def test_hours_of_another_municipality_are_never_given_as_ours(indexed: Settings
     assert outcomes(events)[0]["kind"] == "hours"
 
 
-def test_the_day_entity_picks_the_day(indexed: Settings) -> None:
+def test_the_day_entity_picks_the_day(fake_search: FakeGuideSearch) -> None:
     entities = [{"entity": "day", "value": "juleaften"}]
     _, events = run(ActionOpeningHours(), tracker("har ddh åbent juleaften", "ask_aabningstider", entities=entities))
     assert outcomes(events) == [{"kind": "hours", "day": "2026-12-24", "now": False}]
@@ -182,7 +193,7 @@ def test_an_opening_hours_question_that_is_not_about_hours_gets_its_guide(indexe
     assert outcomes(events)[0]["kind"] == "answer"
 
 
-def test_a_follow_up_after_opening_hours_is_about_hours(indexed: Settings) -> None:
+def test_a_follow_up_after_opening_hours_is_about_hours(fake_search: FakeGuideSearch) -> None:
     _, events = run(
         ActionAnswerFromGuides(), tracker("hvad med i morgen", "ask_followup", slots={"last_topic": "aabningstider"})
     )

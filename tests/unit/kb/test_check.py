@@ -132,3 +132,8 @@ def test_a_guide_asked_again_in_other_words_is_flagged(embedder) -> None:  # typ
 
 def test_the_shipped_knowledge_base_is_clean(embedder) -> None:  # type: ignore[no-untyped-def]
     assert [str(p) for p in check_all(Path("kb"), embedder, TODAY)] == []
+
+
+def test_an_id_that_does_not_start_with_its_topic_is_a_problem(tmp_path: Path) -> None:
+    write(tmp_path, "mitid-test", VALID.replace("id: pas-test", "id: mitid-test"))
+    assert any("mitid-test.md: id: id'et skal begynde med emnet" in p and "'pas-…'" in p for p in problems_of(tmp_path))

@@ -43,8 +43,8 @@ def test_production_requires_a_database() -> None:
 
 
 def test_fingerprint_follows_training_data(tmp_path: Path) -> None:
-    for name in ("config.yml", "domain.yml"):
-        shutil.copy(name, tmp_path / name)
+    shutil.copy("config.yml", tmp_path / "config.yml")
+    shutil.copytree("domain", tmp_path / "domain")
     (tmp_path / "data" / "nlu").mkdir(parents=True)
     (tmp_path / "data" / "nlu" / "pas.yml").write_text("nlu: []\n")
     before = training_fingerprint(tmp_path)

@@ -18,7 +18,12 @@ def outcome(guide: str | None, ranked: list[str], dense: float = 0.9) -> Outcome
 
 
 def test_ranking_scores_per_topic_and_overall() -> None:
-    outcomes = [outcome("pas-a", ["pas-a", "pas-b"]), outcome("pas-b", ["pas-a", "pas-b"]), outcome("pas-c", ["pas-x", "pas-y", "pas-z"]), outcome(None, ["pas-a"])]
+    outcomes = [
+        outcome("pas-a", ["pas-a", "pas-b"]),
+        outcome("pas-b", ["pas-a", "pas-b"]),
+        outcome("pas-c", ["pas-x", "pas-y", "pas-z"]),
+        outcome(None, ["pas-a"]),
+    ]
     scores = ranking_scores(outcomes)
     assert scores["alle"].count == 3
     assert scores["pas"].hit1 == pytest.approx(1 / 3)
@@ -27,7 +32,12 @@ def test_ranking_scores_per_topic_and_overall() -> None:
 
 
 def test_gate_counts_kept_rejected_and_wrong() -> None:
-    outcomes = [outcome("pas-a", ["pas-a"]), outcome("pas-b", ["pas-a"]), outcome(None, ["pas-a"]), outcome(None, ["pas-b"])]
+    outcomes = [
+        outcome("pas-a", ["pas-a"]),
+        outcome("pas-b", ["pas-a"]),
+        outcome(None, ["pas-a"]),
+        outcome(None, ["pas-b"]),
+    ]
     gate = gate_at(outcomes, [0.9, 0.8, 0.85, 0.1], threshold=0.5)
     assert gate.in_scope_kept == 1.0
     assert gate.out_of_scope_rejected == 0.5
