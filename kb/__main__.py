@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Callable
 from datetime import date
 
-from core.log import configure_logging
-from core.settings import Settings, get_settings
-from kb.store import InvalidGuideError
+from core.settings import Settings
+from kb.cli import Command, run_command
 
 
 def _build(settings: Settings) -> int:
@@ -34,27 +31,14 @@ def _check(settings: Settings) -> int:
     return 1 if problems else 0
 
 
-COMMANDS: dict[str, Callable[[Settings], int]] = {
+COMMANDS: dict[str, Command] = {
     "build": _build,
     "check": _check,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kb", description="Borgerbot guide tools.")
-    parser.add_argument(
-        "command",
-        choices=sorted(COMMANDS),
-        help="build the index, or check the guides",
-    )
-    args = parser.parse_args(argv)
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    try:
-        return COMMANDS[args.command](settings)
-    except InvalidGuideError as exc:
-        sys.stderr.write(f"En vejledning kan ikke bruges:\n{exc}\nRet den ('make kb-check' viser alle fejl).\n")
-        return 1
+    return run_command("python -m kb", "Borgerbot guide tools: build the index, check the guides.", COMMANDS, argv)
 
 
 if __name__ == "__main__":

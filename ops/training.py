@@ -18,10 +18,9 @@ MODEL_PREFIX = "borgerbot-"
 def training_inputs(root: Path) -> list[Path]:
     """Everything `rasa train` reads: config, domain and the training data."""
     files = [root / "config.yml"]
+    # domain.yml is a link to the domain/ folder (so Rasa's commands find it without flags).
     for folder in (root / "domain", root / "data"):
         files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
-    if (root / "domain.yml").exists():
-        files.append(root / "domain.yml")
     return files
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
-from collections.abc import Callable
 
-from core.log import configure_logging
-from core.settings import Settings, get_settings
-from kb.store import InvalidGuideError
+from core.settings import Settings
+from kb.cli import Command, run_command
 
 
 def _evaluate(settings: Settings, save: bool) -> int:
@@ -48,7 +45,7 @@ def _bench(settings: Settings) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[Settings], int]] = {
+COMMANDS: dict[str, Command] = {
     "bench": _bench,
     "eval": functools.partial(_evaluate, save=False),
     "calibrate": functools.partial(_evaluate, save=True),
@@ -56,16 +53,7 @@ COMMANDS: dict[str, Callable[[Settings], int]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.retrieval", description="Borgerbot retrieval tooling.")
-    parser.add_argument("command", choices=sorted(COMMANDS), help="eval retrieval, calibrate confidence, bench")
-    args = parser.parse_args(argv)
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    try:
-        return COMMANDS[args.command](settings)
-    except InvalidGuideError as exc:
-        sys.stderr.write(f"En vejledning kan ikke bruges:\n{exc}\nRet den ('make kb-check' viser alle fejl).\n")
-        return 1
+    return run_command("python -m ops.retrieval", "Retrieval tooling: eval, calibrate, bench.", COMMANDS, argv)
 
 
 if __name__ == "__main__":
