@@ -16,7 +16,14 @@ class ChatRequest(BaseModel):
 
     session_id: str | None = Field(default=None, description="32 hex characters, as issued by the gateway")
     municipality: str = Field(description="Municipality slug, e.g. 'kalundborg'", examples=["kalundborg"])
-    message: str = Field(description="The citizen's text (at most 2,000 characters)", examples=["Hvad koster et pas?"])
+    message: str = Field(
+        description=(
+            "The citizen's text, at most 2,000 characters once invisible characters are removed: invalid "
+            "Unicode, control, bidirectional, zero-width and format characters are dropped (line breaks and "
+            "tabs become spaces) and the text is NFC-normalised. Nothing visible left is 422."
+        ),
+        examples=["Hvad koster et pas?"],
+    )
 
 
 class Button(BaseModel):
@@ -51,12 +58,17 @@ class HistoryResponse(BaseModel):
 
 class ComponentHealth(BaseModel):
     ok: bool
-    detail: str
+    detail: str = Field(
+        description="'ok', or what is wrong in plain words: 'starting: unreachable (connection refused), 12 s after "
+        "the gateway started', 'unreachable (connection refused); last answered a health check 8 s ago', "
+        "'not responding (no answer within 3 s)', 'error (HTTP 500)'",
+        examples=["unreachable (connection refused); last answered a health check 8 s ago"],
+    )
 
 
 class HealthResponse(BaseModel):
-    status: str = Field(description="'ok' or 'degraded'")
-    components: dict[str, ComponentHealth]
+    status: str = Field(description="'ok', or 'degraded' (with status 503) when Rasa or the action server is down")
+    components: dict[str, ComponentHealth] = Field(description="gateway, rasa and action_server")
 
 
 class MunicipalityOut(BaseModel):

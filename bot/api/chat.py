@@ -1,4 +1,8 @@
-"""POST /api/v1/chat: one citizen message in, the assistant's replies out."""
+"""POST /api/v1/chat: one citizen message in, the assistant's replies out.
+
+The message is cleaned of invisible and invalid characters first (``bot.text_input``: hostile
+text is cleaned and answered, or 422 when nothing is left), then masked, then sent on.
+"""
 
 from __future__ import annotations
 
@@ -24,12 +28,14 @@ from bot.rasa_client import RasaUnavailableError, probe
 from bot.replies import to_bot_messages
 from bot.schemas import BotMessage, ChatRequest, ChatResponse, ErrorResponse
 from bot.sessions import Session, SessionStore
+from bot.text_input import Cleaned, clean_text
 from bot.transcript import citizen_entry, record_turn
 from core.payload import Link, is_button_payload
 from kb.municipalities import Hotline
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["chat"])
+
 
 def ddh_link(hotline: Hotline) -> Link:
     return Link(title=messages.with_ddh(messages.DDH_LINK_TITLE, hotline), url=hotline.phone_uri)
@@ -65,6 +71,13 @@ def not_danish_reply(language: str, hotline: Hotline) -> list[BotMessage]:
     ]
 
 
+def log_cleaned(cleaned: Cleaned, session_id: str | None) -> None:
+    """How many characters of each class were removed; never the text itself."""
+    if cleaned.removed:
+        extra = {"session": session_id, "removed": cleaned.removed, "empty": not cleaned.text}
+        logger.info("chat.cleaned", extra=extra)
+
+
 def _session_for(request: ChatRequest, sessions: SessionStore) -> Session:
     if request.session_id is None:
         return sessions.create(request.municipality)
@@ -76,6 +89,7 @@ def _session_for(request: ChatRequest, sessions: SessionStore) -> Session:
     response_model=ChatResponse,
     responses={
         **GUARD_RESPONSES,
+        400: {"model": ErrorResponse, "description": "Body is not valid JSON"},
         413: {"model": ErrorResponse, "description": "Request body too large"},
         503: {"model": ChatResponse, "description": "Assistant unavailable: a message with DDH's number"},
     },
@@ -91,10 +105,15 @@ async def chat(
     hotline: HotlineDep,
 ) -> ChatResponse | JSONResponse:
     """Send the citizen's message to the assistant and return its replies."""
-    text = request.message.strip()
+    # Cleaned before anything reads it: invisible characters could hide a CPR number from the
+    # masker, and a lone surrogate cannot even be written as UTF-8 to Rasa or the database.
+    cleaned = clean_text(request.message)
+    text = cleaned.text
     if not text:
+        log_cleaned(cleaned, None)
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, messages.EMPTY_MESSAGE)
-    if len(request.message) > settings.max_message_chars:
+    # Counted after cleaning: the citizen is held to the characters they can see.
+    if len(text) > settings.max_message_chars:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, messages.MESSAGE_TOO_LONG.format(limit=settings.max_message_chars)
         )
@@ -104,6 +123,7 @@ async def chat(
     session = _session_for(request, sessions)
     if request.session_id is not None:
         await require_rate(limiters.session, session.id, hotline)
+    log_cleaned(cleaned, session.id)
     # Before anything keeps the text (Rasa's tracker store, logs, the guide search): mask it.
     public_numbers = [hotline.phone, *(m.phone for m in municipalities.values())]
     masked = mask_personal_data(text, public_numbers)
