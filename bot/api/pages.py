@@ -45,6 +45,7 @@ async def demo_stylesheet(settings: SettingsDep) -> Response:
 async def demo_page(
     settings: SettingsDep,
     municipalities: MunicipalitiesDep,
+    hotline: HotlineDep,
     municipality: Annotated[str | None, Query(description="Municipality slug; the default if omitted")] = None,
 ) -> HTMLResponse:
     chosen = require_municipality(municipality or settings.default_municipality, municipalities)
@@ -53,6 +54,8 @@ async def demo_page(
         "{{MUNICIPALITY_SLUG}}": chosen.slug,
         "{{MUNICIPALITY_NAME}}": chosen.name,
         "{{MUNICIPALITY_PHONE}}": chosen.phone,
+        "{{DDH_PHONE}}": hotline.phone,
+        "{{DDH_PHONE_URI}}": hotline.phone_uri,
     }.items():
         page = page.replace(placeholder, html.escape(value))
     return HTMLResponse(page)

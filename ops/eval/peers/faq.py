@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from core.settings import Settings
+from kb.municipalities import load_hotline
 from kb.schema import Guide
 from kb.store import FileGuideStore
 from ops.devset import DevCase
@@ -67,7 +68,8 @@ def _write(folder: Path, files: Mapping[str, str]) -> None:
 
 def ensure_faq_model(settings: Settings, folder: Path, guides: Sequence[Guide]) -> tuple[Path, float | None]:
     """The trained FAQ model for the current guides, and the training seconds (None: inputs unchanged, reused)."""
-    files = faq_project(guides, out_of_scope_examples(settings.project_root / "data" / "nlu" / "out_of_scope.yml"))
+    out_of_scope = out_of_scope_examples(settings.project_root / "data" / "nlu" / "out_of_scope.yml")
+    files = faq_project(guides, out_of_scope, load_hotline(settings.kb_dir).phone)
     digest = inputs_hash(files)
     model = folder / "models" / f"{MODEL_NAME}.tar.gz"
     stamp = folder / "models" / f"{MODEL_NAME}.inputs"

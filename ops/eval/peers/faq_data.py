@@ -85,8 +85,8 @@ def faq_config() -> dict[str, Any]:
     }
 
 
-def faq_project(guides: Sequence[Guide], out_of_scope: Sequence[str]) -> dict[str, str]:
-    """The project's files (path relative to the project folder -> text)."""
+def faq_project(guides: Sequence[Guide], out_of_scope: Sequence[str], ddh_phone: str) -> dict[str, str]:
+    """The project's files (path relative to the project folder -> text); its fallbacks name DDH's number."""
     seen: set[str] = set()
     nlu: list[dict[str, Any]] = []
     responses: dict[str, list[dict[str, str]]] = {}
@@ -103,8 +103,8 @@ def faq_project(guides: Sequence[Guide], out_of_scope: Sequence[str]) -> dict[st
         responses[f"utter_faq/{guide.id}"] = [{"text": guide.short_answer}]
     declined = [e for e in dict.fromkeys(out_of_scope) if e and e.lower() not in seen]
     nlu.append({"intent": "out_of_scope", "examples": _block(declined)})
-    responses["utter_out_of_scope"] = [{"text": "Det kan jeg desværre ikke hjælpe med. Ring til 70 20 00 00."}]
-    responses["utter_default"] = [{"text": "Det forstod jeg ikke. Ring til 70 20 00 00."}]
+    responses["utter_out_of_scope"] = [{"text": f"Det kan jeg desværre ikke hjælpe med. Ring til {ddh_phone}."}]
+    responses["utter_default"] = [{"text": f"Det forstod jeg ikke. Ring til {ddh_phone}."}]
     domain = {
         "version": "3.1",
         "intents": ["faq", "out_of_scope"],

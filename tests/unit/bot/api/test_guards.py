@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.main import create_app
-from core.settings import Settings
+from core.settings import Settings, get_settings
+from kb.municipalities import load_hotline
 from tests.fakes import FakeRasa
 from tests.unit.bot.api.test_chat import ANSWER_REPLIES, chat
 
@@ -141,6 +142,14 @@ def test_demo_page_embeds_the_widget_for_the_chosen_municipality(client: TestCli
     widget = client.get("/widget.js")
     assert widget.status_code == 200 and widget.headers["content-type"].startswith("text/javascript")
     assert client.get("/", params={"municipality": "atlantis"}).status_code == 422
+
+
+def test_ddhs_number_comes_from_kb_ddh_yml_in_the_widget_and_the_demo_page(client: TestClient) -> None:
+    hotline = load_hotline(get_settings().kb_dir)
+    widget = client.get("/widget.js").text
+    assert f'const DDH_PHONE = "{hotline.phone}";' in widget and f'url: "{hotline.phone_uri}"' in widget
+    assert "{{" not in widget
+    assert f'href="{hotline.phone_uri}">{hotline.phone}</a>' in client.get("/").text
 
 
 def test_history_shows_the_conversation_masked_with_button_titles(client: TestClient) -> None:

@@ -47,8 +47,11 @@ def parse_files(files: dict[str, str]) -> dict[str, Any]:
     return {name: yaml.safe_load(text) for name, text in files.items()}
 
 
+DDH = "70 20 00 00"
+
+
 def test_faq_project_has_one_retrieval_intent_per_guide_and_out_of_scope() -> None:
-    files = parse_files(faq_project(GUIDES, ["skat", "[kørekort](document_type) fornyelse", "pasgebyr"]))
+    files = parse_files(faq_project(GUIDES, ["skat", "[kørekort](document_type) fornyelse", "pasgebyr"], DDH))
     assert set(files) == {"config.yml", "domain.yml", "data/nlu.yml", "data/rules.yml"}
     intents = {item["intent"]: examples_of(item["examples"]) for item in files["data/nlu.yml"]["nlu"]}
     # An example is used once: by the first guide in id order that has it, never under two intents.
@@ -63,7 +66,7 @@ def test_faq_project_has_one_retrieval_intent_per_guide_and_out_of_scope() -> No
 
 
 def test_faq_pipeline_follows_rasas_faq_recipe() -> None:
-    pipeline = parse_files(faq_project(GUIDES, ["skat"]))["config.yml"]["pipeline"]
+    pipeline = parse_files(faq_project(GUIDES, ["skat"], DDH))["config.yml"]["pipeline"]
     names = [c["name"] for c in pipeline]
     assert names[0] == "WhitespaceTokenizer" and names[-1] == "FallbackClassifier"
     assert {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}.items() <= pipeline[3].items()
@@ -73,10 +76,10 @@ def test_faq_pipeline_follows_rasas_faq_recipe() -> None:
 
 
 def test_inputs_hash_changes_with_a_guide_only() -> None:
-    before = inputs_hash(faq_project(GUIDES, ["skat"]))
-    assert inputs_hash(faq_project(list(reversed(GUIDES)), ["skat"])) == before
+    before = inputs_hash(faq_project(GUIDES, ["skat"], DDH))
+    assert inputs_hash(faq_project(list(reversed(GUIDES)), ["skat"], DDH)) == before
     changed = [guide("pas-pris", ["hvad koster et pas", "pris på pas", "pasgebyr"], answer="Et pas koster 800 kr.")]
-    assert inputs_hash(faq_project([*changed, GUIDES[1]], ["skat"])) != before
+    assert inputs_hash(faq_project([*changed, GUIDES[1]], ["skat"], DDH)) != before
 
 
 def test_the_projects_out_of_scope_examples_load_without_annotations() -> None:
