@@ -17,7 +17,10 @@ from dataclasses import dataclass
 MAX_JOINER = 3
 _DIGITS = re.compile(r"\d+")  # \d is Unicode category Nd: every decimal digit of every script.
 # Minus signs outside category Pd, and the slashes and dots citizens put inside numbers.
-_OTHER_SEPARATORS = frozenset("\u2212\u2796\u207b\u208b\u02d7\u2043/\u2044\u2215\u29f8\uff0f.\u2024\uff0e\u00b7\u2027")
+_MINUS_SIGNS = "\u2212\u2796\u207b\u208b\u02d7\u2043"
+_SLASHES = "/\\\u2044\u2215\u29f8\uff0f"
+_DOTS = ".\u2024\uff0e\u00b7\u2027"
+_OTHER_SEPARATORS = frozenset(_MINUS_SIGNS + _SLASHES + _DOTS)
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,9 @@ class Group:
 
 def is_separator(char: str) -> bool:
     """A character that may stand between the digits of one number (dash, slash, dot, underscore, space)."""
-    # Pd: every dash and hyphen; Pc: underscores; Cf: soft hyphen, zero-width space, word joiner.
-    return char.isspace() or unicodedata.category(char) in {"Pd", "Pc", "Zs", "Cf"} or char in _OTHER_SEPARATORS
+    # isspace: every Unicode space (no-break, narrow, thin, ideographic); Pd: every dash and hyphen;
+    # Pc: underscores; Cf: invisible characters (soft hyphen, zero-width space, word joiner).
+    return char.isspace() or unicodedata.category(char) in {"Pd", "Pc", "Cf"} or char in _OTHER_SEPARATORS
 
 
 def ascii_digits(text: str) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 
 from bot.digits import Group, ascii_digits, digit_runs, replace_spans, windows
 
@@ -58,7 +59,7 @@ def _is_cpr(run: list[Group], first: int, last: int) -> bool:
         return False
     whole = len(groups) in (1, len(run))
     # Inside a longer run the date part must end at a separator, as in "010190-1234".
-    return whole or 6 in {sum(len(g.digits) for g in groups[: i + 1]) for i in range(len(groups))}
+    return whole or 6 in accumulate(len(g.digits) for g in groups)
 
 
 def cpr_spans(text: str) -> list[tuple[int, int]]:

@@ -26,6 +26,7 @@ CPR_FORMS = [
     "mit cpr er 010190–1234",  # en dash
     "Mit CPR-nummer er 150875—2468.",  # em dash
     "cpr: 010190 – 1234, tak",  # en dash with spaces around
+    "Hej, mit cpr-nummer er: 010190 - 1234",  # hyphen with spaces around
     "Min datters cpr er 120305 — 4321, hun skal have pas.",  # em dash with spaces around
     "personnummer 010190‐1234",  # U+2010 hyphen
     "cpr 010190‑1234 (fra min sundhedsapp)",  # U+2011 non-breaking hyphen
@@ -40,6 +41,7 @@ CPR_FORMS = [
     "cpr 010190⁄1234",  # U+2044 fraction slash
     "cpr 010190∕1234",  # U+2215 division slash
     "cpr 010190／1234",  # U+FF0F full-width slash
+    "cpr 010190\\1234",  # backslash
     "mit_cpr_er_010190_1234",
     "cpr 01.01.90.1234",
     # Unicode spaces (copied from web pages and PDFs) and spaces between every digit.
@@ -120,7 +122,7 @@ SEPARATORS = {
     "hyphen": ["-", "\u2010", "\u2011"],
     "dash": ["\u2012", "\u2013", "\u2014", " \u2013 ", " \u2014 ", "\u00a0\u2013\u00a0"],
     "minus": ["\u2212", "\ufe63", "\uff0d"],
-    "slash": ["/", " / ", "\u2044", "\u2215", "\uff0f"],
+    "slash": ["/", " / ", "\\", "\u2044", "\u2215", "\uff0f"],
     "underscore": ["_", "\uff3f"],
     "dot": [".", ". "],
     "space": [" ", "  ", "\u00a0", "\u202f", "\u2009", "\u2007", "\u3000"],

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from core.settings import Settings
+from core.topics import topic_of_guide_id
 from ops.review import load_conversations, rates
 from tests.integration.conftest import stack_settings
 from tests.integration.stored_text import find_cpr_numbers, log_lines, stored_strings
@@ -55,7 +56,7 @@ def test_conversation_survives_restart_of_every_process(
     assert "CPR" in all_text(greeting)
 
     passport = say(settings, "Hvad koster et pas til en voksen?", session_id)
-    assert [s["topic"] for s in sources(passport)] == ["pas"]
+    assert [topic_of_guide_id(s["guide_id"]) for s in sources(passport)] == ["pas"]
     assert passport["messages"][0]["links"], "a guide answer links to where to read more"
     assert passport["escalated"] is False
     assert passport["messages"][-1]["buttons"], "Fik du svar på dit spørgsmål? with Ja/Nej"
@@ -68,7 +69,7 @@ def test_conversation_survives_restart_of_every_process(
 
     moving = say(settings, "Hvornår skal jeg melde flytning?", session_id)
     assert moving["session_id"] == session_id
-    assert [s["topic"] for s in sources(moving)] == ["flytning"]
+    assert [topic_of_guide_id(s["guide_id"]) for s in sources(moving)] == ["flytning"]
 
     other = say(settings, "Hvordan søger jeg om byggetilladelse til en carport?", session_id)
     assert other["escalated"] is True
@@ -100,9 +101,13 @@ def test_conversation_survives_restart_of_every_process(
     assert (figures.answers, figures.escalations, figures.not_helpful) == (2, {"out_of_scope": 1}, 1)
 
     # Every common CPR form, then the databases themselves and every log: not one is readable.
-    for form in CPR_FORMS:
-        reply = say(settings, form, session_id)
-        assert reply["messages"][0]["text"].startswith("Jeg har fjernet dit CPR-nummer"), form
+    # New conversations every ten forms keep each under the per-conversation rate limit.
+    for start in range(0, len(CPR_FORMS), 10):
+        form_session = None
+        for form in CPR_FORMS[start : start + 10]:
+            reply = say(settings, form, form_session)
+            form_session = reply["session_id"]
+            assert reply["messages"][0]["text"].startswith("Jeg har fjernet dit CPR-nummer"), form
     history = httpx.get(
         f"http://127.0.0.1:{settings.gateway_port}/api/v1/chat/{session_id}/history",
         params={"municipality": "kalundborg"},
