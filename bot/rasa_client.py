@@ -51,11 +51,27 @@ class HttpRasaClient:
 
 
 async def probe(http: httpx.AsyncClient, path: str, timeout: float) -> tuple[bool, str]:
-    """GET a health path; (ok, short reason)."""
+    """GET a health path; (ok, what went wrong in a few words: "unreachable (connection refused)" …)."""
     try:
         response = await http.get(path, timeout=timeout)
+    except httpx.TimeoutException:
+        return False, f"not responding (no answer within {timeout:g} s)"
+    except httpx.ConnectError as exc:
+        # Nothing listens on the port: the process is down, restarting or still loading.
+        reason = "connection refused" if _refused(exc) else type(exc).__name__
+        return False, f"unreachable ({reason})"
     except httpx.HTTPError as exc:
         return False, f"unreachable ({type(exc).__name__})"
     if response.status_code != 200:
-        return False, f"HTTP {response.status_code}"
+        return False, f"error (HTTP {response.status_code})"
     return True, "ok"
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether a connection error was a refusal; the async transport wraps it in "All connection attempts failed"."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError) or "refused" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -32,13 +32,22 @@ def tracker_store_config(settings: Settings) -> dict[str, Any]:
     return config
 
 
+# Rasa's SQL tracker store with connections checked before use (ops/rasa_tracker_store.py), which
+# Rasa imports by this path: without it, the first message after PostgreSQL dropped the connections fails.
+PRE_PING_SQL_TRACKER_STORE = "ops.rasa_tracker_store.PrePingSQLTrackerStore"
+
+
 def write_endpoints(settings: Settings) -> Path:
     """Runtime endpoints for `rasa run`; kept under var/ because it may hold a password."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     path = settings.var_dir / "endpoints.yml"
+    tracker_store = tracker_store_config(settings)
+    if tracker_store["dialect"] == "postgresql":
+        # A SQLite file has no connection to lose.
+        tracker_store["type"] = PRE_PING_SQL_TRACKER_STORE
     config = {
         "action_endpoint": {"url": f"{settings.action_server_url}/webhook"},
-        "tracker_store": tracker_store_config(settings),
+        "tracker_store": tracker_store,
     }
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     path.chmod(0o600)

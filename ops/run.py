@@ -1,21 +1,27 @@
-"""`make run`: train and index what is stale, start the stack, watch it, stop it on Ctrl-C."""
+"""`make run`: train and index what is stale, start the stack under supervisord, say in plain words
+what happens to its processes, stop everything on Ctrl-C (the gateway first)."""
 
 from __future__ import annotations
 
 import logging
 import signal
 import sys
+import tarfile
 import time
+from pathlib import Path
 from types import FrameType
 
 from core.log import configure_logging
 from core.settings import get_settings
 from kb.prepare import ensure_index
 from kb.store import InvalidGuideError
-from ops.stack import ProcessDiedError, Stack
+from ops.stack import ProcessDiedError
+from ops.supervision import Event
+from ops.supervisor import SupervisedStack, ports_in_use
 from ops.training import ensure_model
 
 logger = logging.getLogger("ops.run")
+POLL_SECONDS = 1.0
 
 
 class _Stop(Exception):
@@ -24,6 +30,40 @@ class _Stop(Exception):
 
 def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop()
+
+
+def _already_stopping(signum: int, frame: FrameType | None) -> None:
+    # A second Ctrl-C must not cut the orderly stop short and leave processes behind.
+    logger.info("run.already_stopping")
+
+
+def damaged_model(model: Path) -> str | None:
+    """Why the model archive cannot be read, or None. Rasa would start without a model and answer
+    its health check while every message fails, so this is checked before anything starts."""
+    try:
+        with tarfile.open(model, "r:gz") as archive:
+            for _ in archive:
+                pass
+    except (OSError, EOFError, tarfile.TarError) as exc:
+        return (
+            f"The Rasa model {model} is damaged ({exc}); a training was probably interrupted. "
+            "Delete it and start `make run` again, which trains a new one."
+        )
+    return None
+
+
+def report(event: Event) -> None:
+    """One event, in the log (run.process_exited / _recovered / _fatal) and in plain words on the terminal."""
+    extra = {"component": event.name, "explanation": event.message}
+    if event.kind == "recovered":
+        logger.info("run.process_recovered", extra={"component": event.name, "seconds": round(event.seconds or 0, 1)})
+        sys.stderr.write(f"\n{event.message}\n\n")
+        return
+    if event.kind == "fatal":
+        logger.error("run.process_fatal", extra={**extra, "returncode": event.returncode})
+    else:
+        logger.warning("run.process_exited", extra={**extra, "returncode": event.returncode})
+    sys.stderr.write(f"\n{event.message}\n\n")
 
 
 def main() -> int:
@@ -39,29 +79,50 @@ def main() -> int:
             f"\nEn vejledning kan ikke bruges:\n{exc}\nRet den ('make kb-check' viser alle fejl), og start igen.\n"
         )
         return 1
-    stack = Stack(settings, model)
+    damage = damaged_model(model)
+    if damage:
+        logger.error("run.model_damaged", extra={"explanation": damage})
+        sys.stderr.write(f"\n{damage}\n")
+        return 1
+    stack = SupervisedStack(settings, model)
+    # Before supervisord: a port another program holds would only make it retry and give up.
+    busy = ports_in_use(settings, stack.specs)
+    if busy:
+        logger.error("run.port_in_use", extra={"explanation": " ".join(busy)})
+        advice = "Stop that program or choose other ports (README, Configuration)."
+        sys.stderr.write("\n" + "\n".join([*busy, advice]) + "\n")
+        return 1
     signal.signal(signal.SIGINT, _raise_stop)
     signal.signal(signal.SIGTERM, _raise_stop)
+    code = 1
     try:
         stack.start()
-        stack.wait_until_healthy()
+        stack.wait_until_healthy(on_event=report)
         url = settings.gateway_url
         logger.info(
             "run.ready", extra={"url": url, "docs": f"{url}/docs", "seconds": round(time.monotonic() - started, 1)}
         )
         sys.stderr.write(f"\nBorgerbot is ready: {url}  (API docs: {url}/docs). Press Ctrl-C to stop.\n\n")
+        # From here on nothing that happens to one process stops the others: supervisord restarts
+        # it, and one it gives up on stays down while the gateway answers with DDH's number.
         while True:
-            stack.raise_if_dead()
-            time.sleep(1)
+            for event in stack.poll():
+                report(event)
+            time.sleep(POLL_SECONDS)
     except _Stop:
         logger.info("run.stopping", extra={"reason": "signal"})
-        stack.stop()
-        return 0
-    except (ProcessDiedError, TimeoutError) as exc:
+        code = 0
+    except (ProcessDiedError, TimeoutError, RuntimeError) as exc:
         logger.error("run.process_died", extra={"explanation": str(exc)})
         sys.stderr.write(f"\n{exc}\n")
+    finally:
+        # Whatever ended the run (Ctrl-C, a failed start, a bug here): supervisord runs in a session
+        # of its own, so nothing else would stop it and its programs.
+        signal.signal(signal.SIGINT, _already_stopping)
+        signal.signal(signal.SIGTERM, _already_stopping)
         stack.stop()
-        return 1
+        logger.info("run.stopped")
+    return code
 
 
 if __name__ == "__main__":

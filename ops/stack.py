@@ -1,7 +1,13 @@
-"""Start, watch and stop the three processes: action server, Rasa server, gateway."""
+"""The three processes of the assistant (action server, Rasa server, gateway): their one definition,
+and `Stack`, which starts, watches and stops them without supervision (for tests, eval and bench).
+
+`make run` supervises the same definitions with supervisord (ops.supervisor); a municipality's
+server runs them under systemd (deploy/systemd, through ops.serve).
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -22,12 +28,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class ProcessSpec:
-    """One process of the stack: what to run, where it answers its health check."""
+    """One process of the stack: what to run (its child, not started), where it answers its health check."""
 
     name: str
     child: Child
     health_url: str
     port: int
+    # How long it must stay up to count as started (supervisord's startsecs); a crash sooner is a failed start.
+    start_seconds: int = 5
 
     @property
     def label(self) -> str:
@@ -45,81 +53,99 @@ class ProcessDiedError(RuntimeError):
 def settings_env(settings: Settings) -> dict[str, str]:
     """The settings as BORGERBOT_* variables, so child processes read the same values."""
     env = {}
-    for key, value in settings.model_dump().items():
+    for key, value in settings.model_dump(mode="json").items():
         if value is not None:
-            env[f"BORGERBOT_{key.upper()}"] = str(value)
+            # Lists as JSON, which is how pydantic-settings reads them back.
+            env[f"BORGERBOT_{key.upper()}"] = json.dumps(value) if isinstance(value, list | dict) else str(value)
     return env
 
 
-def explain_exit(spec: ProcessSpec, returncode: int) -> str:
-    """Why a process stopped, in plain words, with the end of its log."""
+def explain_exit(spec: ProcessSpec, returncode: int | None) -> str:
+    """Why a process stopped, in plain words, with the end of its log.
+
+    ``returncode`` is the exit code, or minus the signal that killed it, or None when unknown.
+    """
     tail = log_tail(spec.log_path)
-    if "address already in use" in tail.lower() or "errno 98" in tail.lower():
+    if returncode is not None and returncode < 0:
+        # Before the log: a signal is the cause, whatever an earlier run left at the end of the log.
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = str(-returncode)
+        cause = f"it was killed by signal {name}"
+        if -returncode == signal.SIGKILL:
+            cause += " (by someone, or by the kernel when memory ran out)"
+    elif "address already in use" in tail.lower() or "errno 98" in tail.lower():
         cause = f"port {spec.port} is already in use by another program"
-    elif returncode < 0:
-        cause = f"it was killed by signal {signal.Signals(-returncode).name}"
+    elif returncode is None:
+        cause = "it exited for a reason its supervisor did not record"
     else:
         cause = f"it exited with code {returncode}"
     return f"{spec.label} stopped: {cause}. Its log is {spec.log_path}; last lines:\n{tail}"
 
 
+def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
+    """The three processes in start order, with their command, environment, log and health check.
+
+    The one place that says how each is run: `Stack`, the supervisord config and ops.serve all read it.
+    Writes Rasa's endpoints file, which its command names.
+    """
+    endpoints = write_endpoints(settings)
+    # PYTHONPATH for Rasa too: its tracker store class lives in ops/ (see ops.endpoints).
+    ours = {**settings_env(settings), "PYTHONPATH": str(settings.project_root)}
+    env = {**os.environ, **ours}
+    logs = settings.log_dir
+    root = settings.project_root
+    rasa_argv = [
+        *rasa_server_argv(settings),
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(root / "credentials.yml"),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(settings.rasa_port),
+    ]
+    gateway_argv = [sys.executable, "-m", "uvicorn", "--factory", "bot.main:create_app"]
+    gateway_argv += ["--host", settings.gateway_host, "--port", str(settings.gateway_port), "--no-access-log"]
+    actions_argv = [sys.executable, "-m", "actions.server", "--port", str(settings.action_port)]
+    return [
+        ProcessSpec(
+            "actions",
+            Child("The action server", actions_argv, logs / "actions.log", root, env),
+            f"{settings.action_server_url}/health",
+            settings.action_port,
+        ),
+        ProcessSpec(
+            "rasa",
+            Child("The Rasa server", rasa_argv, logs / "rasa.log", root, {**rasa_env(settings), **ours}),
+            f"{settings.rasa_url}/",
+            settings.rasa_port,
+            # Loading the model takes longer; a Rasa that dies while loading it has not started.
+            start_seconds=10,
+        ),
+        ProcessSpec(
+            "gateway",
+            Child("The gateway", gateway_argv, logs / "gateway.log", root, env),
+            f"http://127.0.0.1:{settings.gateway_port}/api/v1/health",
+            settings.gateway_port,
+        ),
+    ]
+
+
 class Stack:
-    """The whole assistant as child processes, each logging to var/log/<name>.log."""
+    """The whole assistant as plain child processes, each logging to var/log/<name>.log.
+
+    Nothing restarts a process that dies: tests stop one on purpose and expect it to stay down.
+    """
 
     def __init__(self, settings: Settings, model: Path) -> None:
         self.settings = settings
-        endpoints = write_endpoints(settings)
-        env = {**os.environ, **settings_env(settings), "PYTHONPATH": str(settings.project_root)}
-        logs = settings.log_dir
-        root = settings.project_root
-        rasa_argv = [
-            *rasa_server_argv(settings),
-            "run",
-            "--model",
-            str(model),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(root / "credentials.yml"),
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(settings.rasa_port),
-        ]
-        gateway_argv = [sys.executable, "-m", "uvicorn", "--factory", "bot.main:create_app"]
-        gateway_argv += ["--host", settings.gateway_host, "--port", str(settings.gateway_port), "--no-access-log"]
-        self.specs = [
-            ProcessSpec(
-                "actions",
-                Child(
-                    "The action server",
-                    [sys.executable, "-m", "actions.server", "--port", str(settings.action_port)],
-                    logs / "actions.log",
-                    root,
-                    env,
-                ),
-                f"{settings.action_server_url}/health",
-                settings.action_port,
-            ),
-            ProcessSpec(
-                "rasa",
-                Child(
-                    "The Rasa server",
-                    rasa_argv,
-                    logs / "rasa.log",
-                    root,
-                    {**rasa_env(settings), **settings_env(settings)},
-                ),
-                f"{settings.rasa_url}/",
-                settings.rasa_port,
-            ),
-            ProcessSpec(
-                "gateway",
-                Child("The gateway", gateway_argv, logs / "gateway.log", root, env),
-                f"http://127.0.0.1:{settings.gateway_port}/api/v1/health",
-                settings.gateway_port,
-            ),
-        ]
+        self.specs = process_specs(settings, model)
 
     def spec(self, name: str) -> ProcessSpec:
         return next(s for s in self.specs if s.name == name)
