@@ -1,8 +1,10 @@
-"""action_answer_from_guides: answer with a curated guide's short answer, and cite it.
+"""action_answer_from_guides: answer with the passage of a curated guide that answers, and cite it.
 
-Also serves follow-ups ("hvad koster det?"): they are searched in the topic of the
-previous answer, with the topic's name in place of "det"; after opening hours they stay
-with opening hours.
+What to do with a message is decided in one place, ``kb.decision``; this action only
+gathers its inputs (the search hits, NLU's intent, whether the message follows up an
+answer, the misses so far) and carries the decision out. Follow-ups ("hvad koster det?")
+are searched in the topic of the previous answer, with the topic's name in place of "det";
+after opening hours they stay with opening hours.
 """
 
 from __future__ import annotations
@@ -15,23 +17,29 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import clarify_or_escalate
-from actions.context import answer_threshold, scope_threshold
+from actions.context import thresholds
 from actions.escalate import hand_over
-from actions.guides import chosen_guide, give_answer, guide_buttons, search_guides
+from actions.guides import chosen_guide, give_answer, guide_buttons, previous_guide_title, search_guides
 from actions.opening_hours import ActionOpeningHours
+from actions.outcomes import count
 from core.payload import is_button_payload
 from core.topics import INTENT_TOPICS, TOPIC_WORDS
+from kb.decision import decide
 
 logger = logging.getLogger(__name__)
 
+# A hand-over the decision makes, by its reason, as the escalation reasons the review counts.
+HANDOVER_REASONS = {"off_topic": "out_of_scope", "out_of_scope": "out_of_scope"}
 
-def followup_query(text: str, topic: str) -> str:
-    """A follow-up ("hvad koster det?") with the topic's name in place of "det".
 
-    Adding the whole previous question instead pulled answers back to the previous
-    guide ("hvad koster det?" after a renewal answered with the renewal guide again).
+def followup_query(text: str, topic: str, previous_title: str | None = None) -> str:
+    """A follow-up ("og for børn?") with what "det" refers to: the previous guide's title, else the topic's name.
+
+    The title carries the subject ("Hvad koster et pas?") without the previous question's
+    details; adding the whole previous question pulled answers back to the previous guide
+    ("hvad koster det?" after a renewal answered with the renewal guide again).
     """
-    return f"{text} {TOPIC_WORDS.get(topic, '')}".strip()
+    return f"{text} {previous_title or TOPIC_WORDS.get(topic, '')}".strip()
 
 
 def answer_from_guides(
@@ -40,39 +48,43 @@ def answer_from_guides(
     query: str,
     topic: str | None,
     *,
-    check_scope: bool = True,
-    clarify: bool = True,
+    followup: bool = False,
 ) -> list[EventType]:
-    """Answer from the best guide, or clarify once, or hand over; never answer below the bar.
-
-    With ``clarify=False`` (NLU already judged the message another matter) anything but a
-    confident in-scope answer is handed over at once, without a clarifying detour.
-    """
+    """Search, let ``kb.decision`` decide, and carry it out: answer, ask once, or hand over."""
     hits = search_guides(tracker, query, topic)
-    best = hits[0] if hits else None
-    if not clarify and (best is None or best.confidence < answer_threshold()):
-        return hand_over(dispatcher, tracker, "out_of_scope")
-    if check_scope and best is not None and best.in_scope is not None and best.in_scope < scope_threshold():
-        # Clearly another matter (a driving licence, say): no guess, no clarifying detour.
-        logger.info("actions.answer.off_topic", extra={"in_scope": best.in_scope, "sender": tracker.sender_id})
-        return hand_over(dispatcher, tracker, "out_of_scope")
-    if best is None or best.confidence < answer_threshold():
-        logger.info(
-            "actions.answer.below_bar",
-            extra={"topic": topic, "confidence": best.confidence if best else None, "sender": tracker.sender_id},
-        )
-        best_guess = {"guide_id": best.guide_id, "confidence": round(best.confidence, 4)} if best else {}
-        buttons = guide_buttons(hits)
-        response = "utter_no_sure_answer_options" if buttons else "utter_no_sure_answer"
-        return [
-            SlotSet("last_topic", topic),
-            *clarify_or_escalate(dispatcher, tracker, "low_confidence", response, buttons=buttons, **best_guess),
-        ]
-    return give_answer(dispatcher, tracker, best)
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    decision = decide(
+        hits, thresholds(), intent=intent, followup=followup, previous_misses=count(tracker, "unclear_turns")
+    )
+    best = decision.best
+    logger.info(
+        "actions.answer.decision",
+        extra={
+            "action": decision.action,
+            "reason": decision.reason,
+            "intent": intent,
+            "topic": topic,
+            "guide_id": best.guide_id if best else None,
+            "confidence": best.confidence if best else None,
+            "in_scope": best.in_scope if best else None,
+            "sender": tracker.sender_id,
+        },
+    )
+    if decision.action == "answer" and best is not None:
+        return give_answer(dispatcher, tracker, best)
+    if decision.action == "hand_over":
+        return hand_over(dispatcher, tracker, HANDOVER_REASONS.get(decision.reason, "no_answer"))
+    best_guess = {"guide_id": best.guide_id, "confidence": round(best.confidence, 4)} if best else {}
+    buttons = guide_buttons(list(decision.options))
+    response = "utter_no_sure_answer_options" if buttons else "utter_no_sure_answer"
+    return [
+        SlotSet("last_topic", topic),
+        *clarify_or_escalate(dispatcher, tracker, decision.reason, response, buttons=buttons, **best_guess),
+    ]
 
 
 class ActionAnswerFromGuides(Action):
-    """Searches the guides for the citizen's message within the predicted topic."""
+    """Searches the guides for the citizen's message; NLU's intent is one input to the decision."""
 
     def name(self) -> str:
         return "action_answer_from_guides"
@@ -94,11 +106,7 @@ class ActionAnswerFromGuides(Action):
             if topic == "aabningstider":
                 # "hvad med i morgen?" after opening hours: still about hours.
                 return await ActionOpeningHours().run(dispatcher, tracker, domain)
-            # The intent already says it is a follow-up of an in-scope answer: no scope gate.
-            return answer_from_guides(dispatcher, tracker, followup_query(text, topic), topic, check_scope=False)
-        if intent == "out_of_scope":
-            # NLU's out_of_scope also catches in-scope questions phrased around other matters
-            # ("kan jeg rejse til norge med kørekort"): a guide that clearly answers still may.
-            return answer_from_guides(dispatcher, tracker, text, None, clarify=False)
-        topic = INTENT_TOPICS.get(intent) or tracker.get_slot("last_topic")
-        return answer_from_guides(dispatcher, tracker, text, topic)
+            query = followup_query(text, topic, previous_guide_title(tracker))
+            return answer_from_guides(dispatcher, tracker, query, topic, followup=True)
+        # Every guide is searched, whatever topic NLU guessed: a wrong guess must not hide the answer.
+        return answer_from_guides(dispatcher, tracker, text, None)

@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from core.settings import get_settings
+from kb.decision import Thresholds
 from kb.hours import COPENHAGEN
 from kb.municipalities import Hotline, Municipality, load_hotline, load_municipalities
 from kb.prepare import default_search
@@ -19,14 +20,9 @@ def guide_search() -> GuideSearch:
     return default_search()
 
 
-def answer_threshold() -> float:
-    """The configured answer bar, else the one chosen by `make calibrate`."""
-    return guide_search().calibration.answer_bar(get_settings().min_answer_confidence)
-
-
-def scope_threshold() -> float:
-    """Below this scope score a question is another matter entirely (chosen by `make calibrate`)."""
-    return guide_search().calibration.threshold("scope")
+def thresholds() -> Thresholds:
+    """The answer decision's thresholds: the configured answer bar, else those `make calibrate` chose."""
+    return guide_search().calibration.decision_thresholds(get_settings().min_answer_confidence)
 
 
 def municipality_for(tracker: Tracker) -> Municipality:
@@ -51,4 +47,3 @@ def now() -> datetime:
 
 def hotline() -> Hotline:
     return load_hotline(get_settings().kb_dir)
-

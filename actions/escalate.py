@@ -70,9 +70,7 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -
     if summary:
         dispatcher.utter_message(response="utter_handover_summary", summary=summary)
     # The call link and the escalation mark: a custom payload whose text lives in the domain.
-    dispatcher.utter_message(
-        response="utter_ddh_call_link", ddh_phone=ddh.phone, ddh_phone_uri=ddh.phone_uri
-    )
+    dispatcher.utter_message(response="utter_ddh_call_link", ddh_phone=ddh.phone, ddh_phone_uri=ddh.phone_uri)
     return [outcome("escalation", reason=reason), *reset_counters()]
 
 

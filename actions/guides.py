@@ -50,18 +50,31 @@ def chosen_guide(tracker: Tracker) -> SearchHit | None:
         return None
 
 
+def previous_guide_title(tracker: Tracker) -> str | None:
+    """The title of the guide the previous answer came from, if it still exists."""
+    guide_id = tracker.get_slot("last_guide_id")
+    if not guide_id:
+        return None
+    try:
+        previous = guide_search().guide(str(guide_id), municipality_for(tracker).slug)
+    except IndexUnavailableError:
+        return None
+    return previous.title if previous else None
+
+
 def give_answer(dispatcher: CollectingDispatcher, tracker: Tracker, best: SearchHit) -> list[EventType]:
-    """The guide's short answer, its "Læs mere" links and source, and "Fik du svar?"."""
+    """The guide's passage that answers (titled with its section), "Læs mere", the source, "Fik du svar?"."""
     logger.info(
         "actions.answer.guide",
         extra={
             "guide_id": best.guide_id,
             "confidence": best.confidence,
             "topic": best.topic,
+            "passage": best.passage_heading,
             "sender": tracker.sender_id,
         },
     )
-    dispatcher.utter_message(text=best.short_answer)
+    dispatcher.utter_message(text=best.reply_text)
     source = Source(
         guide_id=best.guide_id,
         title=best.title,
@@ -80,6 +93,7 @@ def give_answer(dispatcher: CollectingDispatcher, tracker: Tracker, best: Search
             topic=best.topic,
             score=round(best.score, 4),
             confidence=round(best.confidence, 4),
+            passage=best.passage_heading,
         ),
         SlotSet("last_topic", best.topic),
         SlotSet("last_guide_id", best.guide_id),

@@ -15,12 +15,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.context import answer_threshold, entity_value, hotline, municipality_for, scope_threshold
+from actions.context import entity_value, hotline, municipality_for, thresholds
 from actions.guides import chosen_guide, give_answer, search_guides
 from actions.hours_text import hours_that_day, status_now
 from actions.outcomes import outcome
 from core.payload import is_button_payload
 from kb.dates import AskedDay, asked_day
+from kb.decision import decide
 from kb.hours import borgerservice_schedule, hotline_schedule
 from kb.municipalities import Municipality, format_week
 from kb.normalize import loose_name
@@ -56,15 +57,11 @@ class ActionOpeningHours(Action):
             return self.tell_hours(dispatcher, tracker, None)
         asked = self.day_asked(tracker, text)
         if asked is None:
+            # Booking a time or self-service: a guide answers, if the one decision says so.
             hits = search_guides(tracker, text, "aabningstider")
-            best = hits[0] if hits else None
-            if (
-                best is not None
-                and best.guide_id not in HOURS_GUIDES
-                and best.confidence >= answer_threshold()
-                and (best.in_scope is None or best.in_scope >= scope_threshold())
-            ):
-                return give_answer(dispatcher, tracker, best)
+            decision = decide(hits, thresholds(), intent="ask_aabningstider")
+            if decision.action == "answer" and decision.best and decision.best.guide_id not in HOURS_GUIDES:
+                return give_answer(dispatcher, tracker, decision.best)
         return self.tell_hours(dispatcher, tracker, asked)
 
     @staticmethod

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from core.topics import topic_of_guide_id
 from kb.embedder import Embedder
+from kb.fees import FEES_FILE, Fee, parse_fees, placeholders
 from kb.municipalities import Hotline, Municipality
 from kb.schema import Guide, GuideFormatError, danish_problems, parse_guide
 
@@ -110,6 +111,28 @@ def check_data_files(kb_dir: Path) -> list[Problem]:
     return problems
 
 
+def check_fees(kb_dir: Path, guides: list[Guide]) -> list[Problem]:
+    """The fee file against its schema, and every ``{{gebyr:id}}`` in a guide against the file."""
+    path = kb_dir / FEES_FILE
+    fees: dict[str, Fee] = {}
+    problems: list[Problem] = []
+    if path.exists():
+        try:
+            fees = parse_fees(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            return [Problem(str(path), "(fil)", f"er ikke gyldig YAML: {exc}")]
+        except ValidationError as exc:
+            return _validation_problems(str(path), exc)
+        except ValueError as exc:
+            return [Problem(str(path), "(fil)", str(exc))]
+    for guide in guides:
+        for fee_id in placeholders(guide.body):
+            if fee_id not in fees:
+                message = f"gebyret '{fee_id}' findes ikke i {FEES_FILE}"
+                problems.append(Problem(str(kb_dir / "guides" / f"{guide.id}.md"), "body", message))
+    return problems
+
+
 def similar_pairs(guides: list[Guide], embedder: Embedder, threshold: float) -> list[tuple[str, str, float]]:
     """Pairs of guides (same scope or national) whose citizen questions are nearly the same."""
     vectors = [embedder.embed_queries(g.questions) for g in guides]
@@ -129,10 +152,10 @@ def check_all(kb_dir: Path, embedder: Embedder | None, today: date) -> list[Prob
     """Every problem in the knowledge base; the similarity check runs when an embedder is given."""
     guides, problems = check_guide_files(kb_dir / "guides", today)
     problems += check_data_files(kb_dir)
+    problems += check_fees(kb_dir, guides)
     if embedder is not None and guides:
         for a, b, score in similar_pairs(guides, embedder, DUPLICATE_SIMILARITY):
             problems.append(
                 Problem(str(kb_dir / "guides" / f"{b}.md"), "questions", f"svarer på det samme som '{a}' ({score:.3f})")
             )
     return problems
-

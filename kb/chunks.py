@@ -41,17 +41,34 @@ def chunk_id(guide_content_id: str, kind: str, text: str) -> int:
     return int.from_bytes(digest[:8], "big") >> (64 - _ID_BITS)
 
 
-def _sections(body: str) -> list[str]:
-    """The body's sections after the short answer, each with its heading."""
-    parts = _SECTION.split(body)
-    return [" ".join(part.split()) for part in parts[1:] if part.strip()]
+@dataclass(frozen=True)
+class Passage:
+    """A piece of a guide the bot can reply with: the short answer (no heading) or one section."""
+
+    heading: str | None
+    text: str  # Markdown as the editor wrote it
+
+    def chunk(self, guide: Guide) -> tuple[ChunkKind, str]:
+        """The indexed text of this passage (whitespace folded), and its kind."""
+        if self.heading is None:
+            return "answer", f"{guide.title}. {' '.join(self.text.split())}"
+        return "section", f"{guide.title}: {self.heading} {' '.join(self.text.split())}"
+
+
+def guide_passages(guide: Guide) -> list[Passage]:
+    """The short answer, then each section of the body with its heading (empty sections skipped)."""
+    passages = [Passage(None, guide.short_answer)]
+    for part in _SECTION.split(guide.body)[1:]:
+        heading, _, text = part.strip().partition("\n")
+        if heading.strip() and text.strip():
+            passages.append(Passage(heading.strip(), text.strip()))
+    return passages
 
 
 def guide_chunks(guide: Guide) -> list[Chunk]:
-    """Every chunk of a guide: questions, title with short answer, and sections (deduplicated)."""
+    """Every chunk of a guide: questions, then its passages (title with short answer, sections), deduplicated."""
     pieces: list[tuple[ChunkKind, str]] = [("question", q.strip()) for q in guide.questions]
-    pieces.append(("answer", f"{guide.title}. {guide.short_answer}"))
-    pieces += [("section", f"{guide.title}: {section}") for section in _sections(guide.body)]
+    pieces += [passage.chunk(guide) for passage in guide_passages(guide)]
     seen: set[int] = set()
     chunks = []
     for kind, text in pieces:

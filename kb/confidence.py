@@ -17,6 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.decision import Thresholds
+from kb.passages import PassageWeights
+
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 FEATURES = ("dense", "dense_margin", "lexical_share", "log_lexical", "char_share", "first_votes", "in_scope")
 
@@ -86,6 +89,18 @@ class Calibration:
         data = {mode: {"weights": list(m.weights), "bias": m.bias} for mode, m in sorted(self.models.items())}
         payload = {"features": list(FEATURES), "models": data, "thresholds": dict(sorted(self.thresholds.items()))}
         path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+    def passage_weights(self) -> PassageWeights:
+        """How a guide's passage is chosen (kb.passages), as `make calibrate` fitted it."""
+        default = PassageWeights()
+        return PassageWeights(
+            lexical=self.thresholds.get("passage_lexical", default.lexical),
+            short_answer_prior=self.thresholds.get("passage_prior", default.short_answer_prior),
+        )
+
+    def decision_thresholds(self, configured_answer_bar: float | None = None) -> Thresholds:
+        """The answer decision's thresholds (kb.decision), in one place."""
+        return Thresholds(answer=self.answer_bar(configured_answer_bar), scope=self.threshold("scope"))
 
     def answer_bar(self, configured: float | None = None) -> float:
         """The bar the bot answers from: the configured one, else the one `make calibrate` chose."""

@@ -5,7 +5,8 @@ Layout under the index folder::
     builds/<hash>/manifest.json   format, embedding model, corpus hash, counts
     builds/<hash>/vectors.faiss   IndexIDMap2(IndexFlatIP): one vector per chunk, id = chunk hash
     builds/<hash>/chunks.json     chunk id -> guide version (content hash) and kind
-    builds/<hash>/guides.json     guide version -> what an answer shows, plus lexical tokens
+    builds/<hash>/guides.json     guide version -> what an answer shows (its passages), plus lexical tokens
+    builds/<hash>/fees.json       the fee table the passages' {{gebyr:id}} are filled from (kb.fees)
     builds/<hash>/scope*.{json,npy} the in-scope classifier (see kb.scope), when scope examples are given
     current -> builds/<hash>      swapped in one rename when a build is complete
 
@@ -30,8 +31,9 @@ from typing import Any
 import faiss
 import numpy as np
 
-from kb.chunks import Chunk, guide_chunks
+from kb.chunks import Chunk, chunk_id, guide_chunks, guide_passages
 from kb.embedder import Embedder
+from kb.fees import Fee
 from kb.normalize import char_ngrams, tokenize
 from kb.schema import Guide
 from kb.scope import ScopeExamples, ScopeModel, train_scope_model
@@ -39,10 +41,11 @@ from kb.store import GuideStore
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT = "borgerbot-hybrid-3"
+INDEX_FORMAT = "borgerbot-hybrid-4"
 # The files of one published index folder; kb.search reads them by these names.
 VECTORS_FILE = "vectors.faiss"
 CHUNKS_FILE = "chunks.json"
+FEES_BUILD_FILE = "fees.json"
 GUIDES_FILE = "guides.json"
 MANIFEST_FILE = "manifest.json"
 
@@ -57,9 +60,17 @@ class BuildResult:
     removed_chunks: int = 0
 
 
-def corpus_hash(guides: list[Guide], model_id: str, scope_fingerprint: str = "") -> str:
-    """Hash of the corpus, the model and the scope examples: equal exactly when the index would be equal."""
-    digest = hashlib.sha256(f"{INDEX_FORMAT}\0{model_id}\0{scope_fingerprint}".encode())
+def fees_json(fees: dict[str, Fee]) -> dict[str, Any]:
+    """The fee table as the build stores it (and its hash covers)."""
+    return {fee_id: fee.model_dump(mode="json") for fee_id, fee in sorted(fees.items())}
+
+
+def corpus_hash(
+    guides: list[Guide], model_id: str, scope_fingerprint: str = "", fees: dict[str, Fee] | None = None
+) -> str:
+    """Hash of the corpus, fees, model and scope examples: equal exactly when the index would be equal."""
+    fee_text = json.dumps(fees_json(fees or {}), sort_keys=True)
+    digest = hashlib.sha256(f"{INDEX_FORMAT}\0{model_id}\0{scope_fingerprint}\0{fee_text}".encode())
     for content_hash in sorted(g.content_hash for g in guides):
         digest.update(content_hash.encode())
     return digest.hexdigest()
@@ -73,6 +84,11 @@ def guide_record(guide: Guide) -> dict[str, Any]:
         "topic": guide.topic,
         "scope": guide.scope,
         "short_answer": guide.short_answer,
+        # What the bot may reply with: the short answer first, then each section, by its chunk.
+        "passages": [
+            {"heading": p.heading, "text": p.text, "chunk": chunk_id(guide.content_hash, *p.chunk(guide))}
+            for p in guide_passages(guide)
+        ],
         "links": [link.model_dump(mode="json") for link in guide.links],
         "sources": [str(url) for url in guide.sources],
         "last_reviewed": guide.last_reviewed.isoformat(),
@@ -139,11 +155,15 @@ def _scope_model(index_dir: Path, examples: ScopeExamples, embedder: Embedder) -
 
 
 def build_index(
-    store: GuideStore, index_dir: Path, embedder: Embedder, scope: ScopeExamples | None = None
+    store: GuideStore,
+    index_dir: Path,
+    embedder: Embedder,
+    scope: ScopeExamples | None = None,
+    fees: dict[str, Fee] | None = None,
 ) -> BuildResult:
-    """Publish an index of the store's guides (and scope classifier), unless an identical one is current."""
+    """Publish an index of the store's guides, fees (and scope classifier), unless an identical one is current."""
     guides = store.list_guides()
-    digest = corpus_hash(guides, embedder.model_id, scope.fingerprint() if scope else "")
+    digest = corpus_hash(guides, embedder.model_id, scope.fingerprint() if scope else "", fees)
     final = index_dir / "builds" / digest[:16]
     if is_current(index_dir, digest, embedder.model_id):
         logger.info("kb.index.up_to_date", extra={"corpus_hash": digest, "guides": len(guides)})
@@ -175,6 +195,7 @@ def build_index(
         chunk_map = {str(i): {"guide": c.guide_content_id, "kind": c.kind} for i, c in sorted(wanted.items())}
         _write_json(staging / CHUNKS_FILE, chunk_map)
         _write_json(staging / GUIDES_FILE, {g.content_hash: guide_record(g) for g in guides})
+        _write_json(staging / FEES_BUILD_FILE, fees_json(fees or {}))
         manifest = {
             "format": INDEX_FORMAT,
             "model_id": embedder.model_id,

@@ -7,6 +7,7 @@ from functools import lru_cache
 from core.settings import Settings, get_settings
 from kb.confidence import Calibration
 from kb.embedder import default_embedder
+from kb.fees import load_fees
 from kb.index import BuildResult, build_index
 from kb.scope import scope_examples
 from kb.search import GuideSearch
@@ -21,7 +22,7 @@ def ensure_index(settings: Settings) -> BuildResult:
     embedder = default_embedder(settings.embedding_model_path)
     guides = FileGuideStore(settings.kb_dir / "guides").list_guides()
     scope = scope_examples(guides, settings.project_root / "data" / "nlu")
-    return build_index(InMemoryGuideStore(guides), settings.index_dir, embedder, scope)
+    return build_index(InMemoryGuideStore(guides), settings.index_dir, embedder, scope, load_fees(settings.kb_dir))
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ import math
 import os
 import threading
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,8 +25,11 @@ from threadpoolctl import threadpool_limits
 
 from kb.confidence import Calibration, Evidence
 from kb.embedder import Embedder, Vectors
-from kb.index import CHUNKS_FILE, GUIDES_FILE, INDEX_FORMAT, MANIFEST_FILE, VECTORS_FILE
+from kb.fees import Fee, render
+from kb.hours import COPENHAGEN
+from kb.index import CHUNKS_FILE, FEES_BUILD_FILE, GUIDES_FILE, INDEX_FORMAT, MANIFEST_FILE, VECTORS_FILE
 from kb.normalize import char_ngrams, restore_danish_letters, tokenize
+from kb.passages import PassageEvidence, best_passage, passage_reply
 from kb.scope import ScopeModel, squash
 
 logger = logging.getLogger(__name__)
@@ -59,6 +63,18 @@ class SearchHit:
     links: list[dict[str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     evidence: Evidence | None = field(default=None, repr=False, compare=False)
+    # The passage that answers (kb.passages): None heading = the short answer itself.
+    passage_heading: str | None = None
+    passage_text: str = ""
+    passage_index: int = 0
+    # Every passage of the guide as rendered, and the evidence the choice was made on (for make calibrate).
+    passages: tuple[tuple[str | None, str], ...] = field(default=(), repr=False, compare=False)
+    passage_evidence: tuple[PassageEvidence, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def reply_text(self) -> str:
+        """What the citizen reads (kb.passages.passage_reply)."""
+        return passage_reply(self.short_answer, self.passage_heading, self.passage_text)
 
 
 class _LoadedIndex:
@@ -80,6 +96,21 @@ class _LoadedIndex:
         self.scope = ScopeModel.load(path)
         self.words = _bm25([r["tokens"] for r in self.records])
         self.chars = _bm25([r["char_ngrams"] for r in self.records])
+        fees = json.loads((path / FEES_BUILD_FILE).read_text(encoding="utf-8"))
+        self.fees = {fee_id: Fee.model_validate(fee) for fee_id, fee in fees.items()}
+        # Every passage of every guide, in one list: its vector and its lexical tokens.
+        self.passage_start: list[int] = []
+        passage_chunks: list[int] = []
+        passage_tokens: list[list[str]] = []
+        for record in self.records:
+            self.passage_start.append(len(passage_chunks))
+            for passage in record["passages"]:
+                passage_chunks.append(int(passage["chunk"]))
+                passage_tokens.append(tokenize(f"{passage['heading'] or ''} {passage['text']}"))
+        self.passage_vectors: Vectors = np.zeros((len(passage_chunks), self.vectors.d), dtype=np.float32)
+        for row, chunk in enumerate(passage_chunks):
+            self.passage_vectors[row] = self.vectors.reconstruct(chunk)
+        self.passage_words = _bm25(passage_tokens)
 
 
 def _bm25(documents: list[list[str]]) -> bm25s.BM25:
@@ -160,18 +191,48 @@ class GuideSearch:
         scores = np.asarray(ranker.get_scores(tokens), dtype=float)
         return {i: float(scores[i]) for i in allowed if scores[i] > 0}
 
+    @staticmethod
+    def _passage_evidence(
+        index: _LoadedIndex, guide: int, vectors: Vectors | None, passage_lexical: np.ndarray | None
+    ) -> list[PassageEvidence]:
+        """What the rankers say about each passage of one guide."""
+        record = index.records[guide]
+        start = index.passage_start[guide]
+        rows = range(start, start + len(record["passages"]))
+        dense = (
+            (vectors @ index.passage_vectors[start : rows.stop].T).max(axis=0)
+            if vectors is not None
+            else np.zeros(len(rows))
+        )
+        evidence = [
+            PassageEvidence(
+                dense=float(dense[i - start]),
+                lexical=float(passage_lexical[i]) if passage_lexical is not None else 0.0,
+                is_short_answer=i == start,
+            )
+            for i in rows
+        ]
+        return evidence
+
+    @staticmethod
+    def today() -> date:
+        return datetime.now(COPENHAGEN).date()
+
     def guide(self, guide_id: str, municipality: str) -> SearchHit | None:
         """One guide by id, as a hit the citizen chose themselves (confidence 1)."""
         index = self._current()
+        today = self.today()
         for position, record in enumerate(index.records):
             if record["guide_id"] == guide_id and record["scope"] in ("national", municipality):
+                short_answer = render(record["short_answer"], index.fees, today)
                 return SearchHit(
                     guide_id=guide_id,
                     content_id=index.content_ids[position],
                     title=record["title"],
                     topic=record["topic"],
                     scope=record["scope"],
-                    short_answer=record["short_answer"],
+                    short_answer=short_answer,
+                    passage_text=short_answer,
                     score=1.0,
                     confidence=1.0,
                     lexical_score=0.0,
@@ -206,6 +267,13 @@ class GuideSearch:
             for guide in set().union(*rankings)
         }
         ordered = sorted(fused, key=lambda g: (-fused[g], index.content_ids[g]))[:k]
+        query_tokens = tokenize(query)
+        passage_lexical = (
+            np.asarray(index.passage_words.get_scores(query_tokens), dtype=float)
+            if query_tokens and mode != "dense"
+            else None
+        )
+        today = self.today()
         top_words, top_chars = max(words.values(), default=0.0), max(chars.values(), default=0.0)
         top_two = sorted(dense.items(), key=lambda item: -item[1])[:2]
         hits = []
@@ -221,6 +289,9 @@ class GuideSearch:
                 in_scope=squash(in_scope) if in_scope is not None else 0.0,
             )
             record = index.records[guide]
+            passage_evidence = self._passage_evidence(index, guide, vectors, passage_lexical)
+            chosen = best_passage(passage_evidence, self.calibration.passage_weights())
+            passages = tuple((p["heading"], render(p["text"], index.fees, today)) for p in record["passages"])
             hits.append(
                 SearchHit(
                     guide_id=record["guide_id"],
@@ -228,7 +299,12 @@ class GuideSearch:
                     title=record["title"],
                     topic=record["topic"],
                     scope=record["scope"],
-                    short_answer=record["short_answer"],
+                    short_answer=render(record["short_answer"], index.fees, today),
+                    passage_heading=passages[chosen][0],
+                    passage_text=passages[chosen][1],
+                    passage_index=chosen,
+                    passages=passages,
+                    passage_evidence=tuple(passage_evidence),
                     score=round(fused[guide], 6),
                     confidence=round(self.calibration.confidence(evidence, mode), 4),
                     lexical_score=round(evidence.lexical, 4),

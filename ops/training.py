@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from core.settings import Settings
@@ -66,18 +68,26 @@ def ensure_model(settings: Settings) -> Path:
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.log_dir / "train.log"
     logger.info("train.started", extra={"model": str(model), "log": str(log_path)})
-    with log_path.open("w") as log:
-        result = subprocess.run(
-            [str(rasa_executable(settings)), "train", "--out", str(settings.models_dir), "--fixed-model-name", name],
-            cwd=settings.project_root,
-            env=rasa_env(settings),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
-    if result.returncode != 0 or not model.exists():
-        tail = log_path.read_text(errors="replace").splitlines()[-15:]
-        raise RuntimeError(f"rasa train failed (exit {result.returncode}); see {log_path}:\n" + "\n".join(tail))
+    # Trained aside and renamed into place: an interrupted training never leaves a truncated
+    # model under the name that says "current".
+    staging = Path(tempfile.mkdtemp(prefix=".training-", dir=settings.models_dir))
+    try:
+        with log_path.open("w") as log:
+            result = subprocess.run(
+                [str(rasa_executable(settings)), "train", "--out", str(staging), "--fixed-model-name", name],
+                cwd=settings.project_root,
+                env=rasa_env(settings),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        trained = staging / model.name
+        if result.returncode != 0 or not trained.exists():
+            tail = log_path.read_text(errors="replace").splitlines()[-15:]
+            raise RuntimeError(f"rasa train failed (exit {result.returncode}); see {log_path}:\n" + "\n".join(tail))
+        os.replace(trained, model)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     _prune_models(settings.models_dir, keep=model)
     logger.info("train.finished", extra={"model": str(model)})
     return model

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from core.topics import TOPIC_INTENTS
-from ops.devset import DEV_SET, DIALOGUES, load_dev_set, load_dialogues
+from ops.devset import DEV_SET, DIALOGUES, Half, half_of, load_dev_set, load_dialogues
 
 # "decline": anything but an answer (chit-chat such as "fortæl en vittighed" need not go to DDH).
 Kind = Literal["answer", "hours", "clarify", "escalate", "feedback", "smalltalk", "decline"]
@@ -22,6 +22,7 @@ class Expected:
     topic: str | None = None
     guide: str | None = None
     reason: str | None = None
+    must_contain: tuple[str, ...] = ()  # any one in the reply holds the fact (ops.facts)
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,23 @@ class Conversation:
     def topic(self) -> str | None:
         return self.turns[0].expect.topic
 
+    @property
+    def half(self) -> Half:
+        """Tuning or held-out (ops.devset): by the first message, the name for dialogues."""
+        return half_of(self.name if self.source == "dialogue" else self.turns[0].say)
+
 
 def _dialogue(item: dict[str, Any]) -> Conversation:
     turns = tuple(
         Turn(
             say=str(t["say"]),
-            expect=Expected(kind=t["expect"], topic=t.get("topic"), guide=t.get("guide"), reason=t.get("reason")),
+            expect=Expected(
+                kind=t["expect"],
+                topic=t.get("topic"),
+                guide=t.get("guide"),
+                reason=t.get("reason"),
+                must_contain=tuple(str(s) for s in t.get("must_contain") or ()),
+            ),
         )
         for t in item["turns"]
     )
@@ -61,7 +73,7 @@ def load_cases(dev_path: Path = DEV_SET, dialogues_path: Path = DIALOGUES) -> li
     cases: list[Conversation] = []
     for item in load_dev_set(dev_path):
         if item.in_scope:
-            expect = Expected("answer", topic=item.topic, guide=item.guide)
+            expect = Expected("answer", topic=item.topic, guide=item.guide, must_contain=item.must_contain)
             intent = TOPIC_INTENTS[str(item.topic)]
             source: Source = "in_scope"
         else:

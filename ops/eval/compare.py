@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from core.topics import topic_of_guide_id
 from ops.devset import DevCase
 from ops.eval.judge import Result, correct
 from ops.eval.metrics import ratio
 from ops.eval.peers import PeerReply
+from ops.facts import holds_fact
 
 HOURS_REPLY = "(opening hours)"  # the bot's reply from the data files, not from a guide
 
@@ -24,7 +26,16 @@ class Scored:
 
     @property
     def right(self) -> bool:
-        return self.question.guide is not None and self.reply.guide == self.question.guide
+        """The right guide; for an in-scope case that names none, the right topic."""
+        if self.question.guide is not None:
+            return self.reply.guide == self.question.guide
+        return (
+            self.question.in_scope and self.answered and topic_of_guide_id(str(self.reply.guide)) == self.question.topic
+        )
+
+    @property
+    def holds_fact(self) -> bool:
+        return self.answered and holds_fact(self.reply.reply, self.question.must_contain)
 
     @property
     def escalated(self) -> bool:
@@ -43,6 +54,8 @@ class SystemScores:
     in_scope: int
     out_of_scope: int  # those that should be handed over (chit-chat excluded)
     answer_accuracy: float  # in-scope questions answered from the right guide
+    fact_accuracy: float  # fact-labelled in-scope questions whose reply holds a fact
+    confident_misses: float  # ... answered without any
     by_topic: dict[str, float]
     answered_share: float  # in-scope questions answered at all
     out_of_scope_escalated: float
@@ -56,8 +69,8 @@ class SystemScores:
         return [
             s
             for s in self.scored
-            if (s.question.guide is not None and not s.right)
-            or (s.question.guide is None and (s.answered or (not s.question.chit_chat and not s.escalated)))
+            if (s.question.in_scope and not s.right)
+            or (not s.question.in_scope and (s.answered or (not s.question.chit_chat and not s.escalated)))
         ]
 
 
@@ -68,8 +81,9 @@ def _accuracy(group: Sequence[Scored]) -> float:
 def score(name: str, questions: Sequence[DevCase], replies: Sequence[PeerReply]) -> SystemScores:
     """Every comparison figure of one system."""
     scored = [Scored(q, r) for q, r in zip(questions, replies, strict=True)]
-    in_scope = [s for s in scored if s.question.guide is not None]
-    handover = [s for s in scored if s.question.guide is None and not s.question.chit_chat]
+    in_scope = [s for s in scored if s.question.in_scope]
+    labelled = [s for s in in_scope if s.question.must_contain]
+    handover = [s for s in scored if not s.question.in_scope and not s.question.chit_chat]
     topics = sorted({s.question.topic or "?" for s in in_scope})
     wrong = [s for s in scored if s.wrong]
     return SystemScores(
@@ -77,6 +91,8 @@ def score(name: str, questions: Sequence[DevCase], replies: Sequence[PeerReply])
         in_scope=len(in_scope),
         out_of_scope=len(handover),
         answer_accuracy=_accuracy(in_scope),
+        fact_accuracy=ratio(sum(s.holds_fact for s in labelled), len(labelled)),
+        confident_misses=ratio(sum(s.answered and not s.holds_fact for s in labelled), len(labelled)),
         by_topic={t: _accuracy([s for s in in_scope if s.question.topic == t]) for t in topics},
         answered_share=ratio(sum(s.answered for s in in_scope), len(in_scope)),
         out_of_scope_escalated=ratio(sum(s.escalated for s in handover), len(handover)),

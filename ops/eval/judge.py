@@ -7,6 +7,7 @@ from typing import Any
 
 from core.topics import topic_of_guide_id
 from ops.eval.cases import Conversation, Expected, Turn
+from ops.facts import holds_fact
 from ops.review import Turn as StoredTurn
 
 # Guides about hours: an opening-hours reply from the data files answers them.
@@ -90,6 +91,18 @@ def correct(expect: Expected, observed: Observed) -> bool:
         return observed.kind == "feedback"
     # smalltalk: a polite reply, no answer and no hand-over ("Ja" to "Fik du svar?" included).
     return observed.kind in ("smalltalk", "feedback") and not observed.escalated
+
+
+def fact_held(expect: Expected, observed: Observed) -> bool | None:
+    """Did the reply hold the fact asked for? None for a turn with no fact label."""
+    if not expect.must_contain:
+        return None
+    return answered(observed) and holds_fact(observed.reply, expect.must_contain)
+
+
+def confident_miss(expect: Expected, observed: Observed) -> bool:
+    """An answer given to a fact-labelled question that holds none of its facts: worse than a hand-over."""
+    return bool(expect.must_contain) and answered(observed) and not holds_fact(observed.reply, expect.must_contain)
 
 
 def wrong_answer(expect: Expected, observed: Observed) -> bool:

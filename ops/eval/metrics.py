@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ops.eval.judge import Result, correct, wrong_answer
+from ops.eval.cases import Expected
+from ops.eval.judge import Observed, Result, confident_miss, correct, fact_held, wrong_answer
 
 
 def ratio(part: int, whole: int) -> float:
@@ -42,8 +43,41 @@ def intent_scores(pairs: Sequence[tuple[str, str]]) -> IntentScores:
 
 
 @dataclass(frozen=True)
+class FactScores:
+    """Whether replies held the fact asked for, over fact-labelled in-scope questions."""
+
+    labelled: int
+    fact_accuracy: float  # the reply held a fact
+    confident_misses: float  # an answer was given and held none
+    handed_over: float  # honestly not answered: a clarification or a hand-over
+    right_guide: float  # secondary: answered from the labelled guide (cases naming one)
+
+
+def fact_scores(pairs: Sequence[tuple[Expected, Observed]]) -> FactScores:
+    labelled = [(e, o) for e, o in pairs if e.must_contain]
+    with_guide = [(e, o) for e, o in labelled if e.guide]
+    return FactScores(
+        labelled=len(labelled),
+        fact_accuracy=ratio(sum(bool(fact_held(e, o)) for e, o in labelled), len(labelled)),
+        confident_misses=ratio(sum(confident_miss(e, o) for e, o in labelled), len(labelled)),
+        handed_over=ratio(sum(o.kind in ("clarify", "escalate") for e, o in labelled), len(labelled)),
+        right_guide=ratio(sum(correct(e, o) for e, o in with_guide), len(with_guide)),
+    )
+
+
+def turn_right(expect: Expected, observed: Observed) -> bool:
+    """A dialogue turn done right: a labelled answer turn must hold its fact, others do what they expect."""
+    held = fact_held(expect, observed)
+    return held if held is not None else correct(expect, observed)
+
+
+@dataclass(frozen=True)
 class Summary:
     intents: IntentScores
+    facts: FactScores  # in-scope one-message questions
+    facts_by_topic: dict[str, FactScores]
+    dialogue_facts: FactScores  # dialogue answer turns
+    dialogues_every_turn_right: float  # every turn right, labelled answer turns holding their fact
     answer_accuracy: float  # in-scope dev questions answered from the right guide
     answer_accuracy_by_topic: dict[str, float]
     answered_share: float  # in-scope dev questions answered at all
@@ -76,11 +110,24 @@ def summarise(results: Sequence[Result]) -> Summary:
     wrong = [(t, o) for t, o, _ in turns if wrong_answer(t.expect, o)]
     wrong_guides = Counter((t.expect.guide or t.expect.topic or t.expect.kind, o.guide or o.kind) for t, o in wrong)
 
+    def first(group: Sequence[Result]) -> list[tuple[Expected, Observed]]:
+        return [(r.conversation.turns[0].expect, r.observed[0]) for r in group]
+
     def share(group: Sequence[Result]) -> float:
         return ratio(sum(correct(r.conversation.turns[0].expect, r.observed[0]) for r in group), len(group))
 
     return Summary(
         intents=intent_scores(pairs),
+        facts=fact_scores(first(in_scope)),
+        facts_by_topic={t: fact_scores(first([r for r in in_scope if r.conversation.topic == t])) for t in topics},
+        dialogue_facts=fact_scores([(t.expect, o) for t, o in dialogue_answers]),
+        dialogues_every_turn_right=ratio(
+            sum(
+                all(turn_right(t.expect, o) for t, o in r.turns()) and len(r.observed) == len(r.conversation.turns)
+                for r in dialogue_results
+            ),
+            len(dialogue_results),
+        ),
         answer_accuracy=share(in_scope),
         answer_accuracy_by_topic={t: share([r for r in in_scope if r.conversation.topic == t]) for t in topics},
         answered_share=ratio(sum(r.observed[0].kind in ("answer", "hours") for r in in_scope), len(in_scope)),

@@ -11,9 +11,9 @@ from typing import Any
 
 from core.settings import PROJECT_ROOT
 from ops.eval.compare import SystemScores
-from ops.eval.judge import Result, correct
+from ops.eval.judge import Result
 from ops.eval.languages import LanguageOutcome, LanguageSummary
-from ops.eval.metrics import BarPoint, Summary
+from ops.eval.metrics import BarPoint, Summary, turn_right
 from ops.eval.report_md import render_markdown
 
 REPORTS = PROJECT_ROOT / "reports"
@@ -29,7 +29,7 @@ def turn_failures(results: Sequence[Result]) -> list[dict[str, Any]]:
     rows = []
     for result in results:
         for turn, observed in result.turns():
-            if correct(turn.expect, observed):
+            if turn_right(turn.expect, observed):
                 continue
             rows.append(
                 {
@@ -39,6 +39,8 @@ def turn_failures(results: Sequence[Result]) -> list[dict[str, Any]]:
                     "say": turn.say,
                     "expected": turn.expect.kind,
                     "expected_detail": turn.expect.guide or turn.expect.topic or turn.expect.reason or "",
+                    "must_contain": list(turn.expect.must_contain),
+                    "half": result.conversation.half,
                     "got": observed.kind,
                     "got_detail": observed.guide or observed.reason or "",
                     "intent": observed.intent,
@@ -70,6 +72,8 @@ def system_data(scores: SystemScores) -> dict[str, Any]:
         "in_scope": scores.in_scope,
         "out_of_scope": scores.out_of_scope,
         "answer_accuracy": scores.answer_accuracy,
+        "fact_accuracy": scores.fact_accuracy,
+        "confident_misses": scores.confident_misses,
         "by_topic": scores.by_topic,
         "answered_share": scores.answered_share,
         "out_of_scope_escalated": scores.out_of_scope_escalated,
@@ -80,7 +84,9 @@ def system_data(scores: SystemScores) -> dict[str, Any]:
                 "case": s.question.name,
                 "say": s.question.text,
                 "municipality": s.question.municipality,
-                "expected": s.question.guide or ("decline" if s.question.chit_chat else "hand over"),
+                "expected": s.question.guide
+                or s.question.topic
+                or ("decline" if s.question.chit_chat else "hand over"),
                 "given": s.reply.guide,
                 "escalated": s.escalated,
                 "detail": s.reply.detail,
@@ -131,6 +137,7 @@ def build_report(
     summary: Summary,
     results: Sequence[Result],
     targets: Sequence[tuple[str, float, str, float, bool]],
+    halves: Mapping[str, Summary],
     sweep: Sequence[BarPoint],
     answer_bar: float,
     systems: Sequence[SystemScores],
@@ -143,6 +150,7 @@ def build_report(
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         **meta,
         "ours": asdict(summary),
+        "halves": {half: asdict(s) for half, s in halves.items()},
         "targets": [
             {"label": label, "value": value, "op": op, "target": target, "met": met}
             for label, value, op, target, met in targets

@@ -31,6 +31,28 @@ def _ours(report: Mapping[str, Any]) -> list[str]:
             for t in report["targets"]
         ],
     )
+    halves = report.get("halves") or {}
+    if halves:
+        names = list(halves)
+        lines += ["Fact figures by half of the dev set (tuned on *tuning*, targets on *heldout*):", ""]
+        topics = sorted({t for h in halves.values() for t in h["facts_by_topic"]})
+
+        def facts(f: Mapping[str, Any] | None) -> str:
+            if not f:
+                return "–"
+            figures = (_p(f["fact_accuracy"]), _p(f["confident_misses"]), _p(f["handed_over"]))
+            return " / ".join(figures) + f" (n={f['labelled']})"
+
+        lines += _table(
+            ["fact accuracy / confident misses / handed over", *names],
+            [
+                ["all topics", *(facts(halves[n]["facts"]) for n in names)],
+                *([t, *(facts(halves[n]["facts_by_topic"].get(t)) for n in names)] for t in topics),
+                ["dialogue answer turns", *(facts(halves[n]["dialogue_facts"]) for n in names)],
+                ["dialogues right in every turn", *(_p(halves[n]["dialogues_every_turn_right"]) for n in names)],
+                ["right guide (secondary)", *(_p(halves[n]["facts"]["right_guide"]) for n in names)],
+            ],
+        )
     lines += _table(
         ["figure", "value"],
         [
@@ -75,6 +97,8 @@ def _comparison(report: Mapping[str, Any]) -> list[str]:
         topics = sorted({t for s in systems for t in s["by_topic"]})
         by_topic: list[list[object]] = [[f"– {t}", *(_p(s["by_topic"].get(t)) for s in systems)] for t in topics]
         rows: list[list[object]] = [
+            ["fact accuracy (in scope)", *(_p(s.get("fact_accuracy")) for s in systems)],
+            ["confident misses (in scope)", *(_p(s.get("confident_misses")) for s in systems)],
             ["answer accuracy (in scope, right guide)", *(_p(s["answer_accuracy"]) for s in systems)],
             *by_topic,
             ["answered at all (in scope)", *(_p(s["answered_share"]) for s in systems)],

@@ -18,8 +18,10 @@ from typing import Any
 import httpx
 
 from core.settings import Settings
+from kb.fees import load_fees, render
 from kb.municipalities import load_hotline
 from kb.schema import Guide
+from kb.search import GuideSearch
 from kb.store import FileGuideStore
 from ops.devset import DevCase
 from ops.eval.peers import PeerReply, allowed
@@ -97,14 +99,13 @@ def ensure_faq_model(settings: Settings, folder: Path, guides: Sequence[Guide]) 
     return model, seconds
 
 
-def faq_answers(
-    settings: Settings, folder: Path, questions: Sequence[DevCase]
-) -> tuple[list[PeerReply], float | None]:
+def faq_answers(settings: Settings, folder: Path, questions: Sequence[DevCase]) -> tuple[list[PeerReply], float | None]:
     """Train if needed, serve the model, and ask it every question; also the training seconds, if it trained."""
     guides = FileGuideStore(settings.kb_dir / "guides").list_guides()
     model, trained = ensure_faq_model(settings, folder, guides)
     scopes = {g.id: g.scope for g in guides}
-    answers = {g.id: g.short_answer for g in guides}
+    fees, today = load_fees(settings.kb_dir), GuideSearch.today()
+    answers = {g.id: render(g.short_answer, fees, today) for g in guides}
     port = free_port()
     argv = [str(rasa_executable(settings)), "run", "--enable-api", "--model", str(model.relative_to(folder))]
     argv += ["--interface", "127.0.0.1", "--port", str(port)]

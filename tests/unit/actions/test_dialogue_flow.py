@@ -117,6 +117,7 @@ def test_a_guide_button_answers_from_the_guide_chosen(fake_search: FakeGuideSear
         "topic": "pas",
         "score": 1.0,
         "confidence": 1.0,
+        "passage": None,
     }
     assert slots_set(events)["unclear_turns"] == 0
 
@@ -198,3 +199,34 @@ def test_a_follow_up_after_opening_hours_is_about_hours(fake_search: FakeGuideSe
         ActionAnswerFromGuides(), tracker("hvad med i morgen", "ask_followup", slots={"last_topic": "aabningstider"})
     )
     assert outcomes(events) == [{"kind": "hours", "day": "2026-11-27", "now": False}]
+
+
+def test_nlu_unsure_is_still_answered_when_a_guide_clearly_answers(fake_search: FakeGuideSearch) -> None:
+    """NLU's intent is one input to the decision (kb.decision), not a gate in front of the guides."""
+    fake_search.hits = [fake_hit("pas-pris", confidence=0.9)]
+    messages, events = run(ActionAnswerFromGuides(), tracker("hvor meget skal man slippe for et pas", "nlu_fallback"))
+    assert outcomes(events)[0]["kind"] == "answer"
+    assert messages[0]["text"] == "Det korte svar fra pas-pris."
+    # Every topic is searched, not only the one NLU guessed.
+    assert fake_search.queries == [("hvor meget skal man slippe for et pas", None)]
+
+
+def test_nlu_another_matter_below_the_bar_is_handed_over_at_once(fake_search: FakeGuideSearch) -> None:
+    fake_search.hits = [fake_hit("pas-pris", confidence=0.2)]
+    _, events = run(ActionAnswerFromGuides(), tracker("hvad koster et kørekort", "out_of_scope"))
+    assert outcomes(events)[0] == {"kind": "escalation", "reason": "out_of_scope"}
+
+
+def test_the_answer_is_the_passage_titled_with_its_section(fake_search: FakeGuideSearch) -> None:
+    from dataclasses import replace
+
+    hit = replace(
+        fake_hit("pas-pris"),
+        passage_heading="Sådan betaler du",
+        passage_text="Med kort eller MobilePay.",
+        passage_index=4,
+    )
+    fake_search.hits = [hit]
+    messages, events = run(ActionAnswerFromGuides(), tracker("hvordan betaler jeg for passet", "ask_pas"))
+    assert messages[0]["text"] == "Det korte svar fra pas-pris.\n\nSådan betaler du\nMed kort eller MobilePay."
+    assert outcomes(events)[0]["passage"] == "Sådan betaler du"

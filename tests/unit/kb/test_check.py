@@ -20,7 +20,7 @@ from kb.embedder import default_embedder
 from kb.store import FileGuideStore
 from tests.unit.kb.test_schema import VALID
 
-TODAY = date(2026, 11, 25)
+TODAY = date(2026, 12, 2)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
