@@ -189,6 +189,14 @@ def choose_threshold(
     return max(candidates, key=lambda g: (round(g.value, 9), -g.threshold))
 
 
+def past_scope_gate(outcomes: Sequence[Outcome], confidence: Sequence[float], scope_gate: Gate) -> list[float]:
+    """Confidence as the answer bar sees it: zero for a question the scope gate already handed over."""
+    return [
+        0.0 if o.scope is not None and o.scope < scope_gate.threshold else c
+        for o, c in zip(outcomes, confidence, strict=True)
+    ]
+
+
 def choose_scope_threshold(outcomes: Sequence[Outcome], scores: Sequence[float]) -> Gate:
     """The scope threshold that rejects the most out-of-scope questions while keeping ≥ 97 % of in-scope ones.
 
@@ -226,8 +234,15 @@ def evaluate(search: GuideSearch, questions: Sequence[DevCase]) -> tuple[str, Ca
             )
         for half in ("tuning", "heldout"):
             facts[(mode, half)] = fact_scores([o for o in outcomes if o.question.half == half])
-        gates[mode] = choose_threshold(tuned, cross_validated_confidence(tuned))
         fits[mode] = fit_all(tuned)
+    # The scope gate comes first in the decision (kb.decision), so the answer bar is chosen
+    # among the questions that pass it: those below it are handed over whatever their confidence.
+    scope_outcomes = [o for o in outcomes_by_mode["hybrid"] if o.question.half == "tuning"]
+    scores = [o.scope if o.scope is not None else float("-inf") for o in scope_outcomes]
+    scope_gate = choose_scope_threshold(scope_outcomes, scores)
+    for mode in MODES:
+        tuned = [o for o in outcomes_by_mode[mode] if o.question.half == "tuning"]
+        gates[mode] = choose_threshold(tuned, past_scope_gate(tuned, cross_validated_confidence(tuned), scope_gate))
     topics = [*sorted({t for scores in per_mode.values() for t in scores if t != "alle"}), "alle"]
     lines.append("")
     lines.append(f"{'topic':<15}{'n':>5}  " + "  ".join(f"{m + ' h@1/h@3/MRR':<27}" for m in MODES))
@@ -248,14 +263,18 @@ def evaluate(search: GuideSearch, questions: Sequence[DevCase]) -> tuple[str, Ca
             f"{mode:<10}{g.threshold:>10.2f}{g.in_scope_kept:>15.3f}{g.out_of_scope_rejected:>14.3f}"
             f"{g.wrong_answer_rate:>15.3f}"
         )
-    scope_outcomes = [o for o in outcomes_by_mode["hybrid"] if o.question.half == "tuning"]
-    scores = [o.scope if o.scope is not None else float("-inf") for o in scope_outcomes]
-    scope_gate = choose_scope_threshold(scope_outcomes, scores)
     lines.append(
         f"{'scope':<10}{scope_gate.threshold:>10.2f}{scope_gate.in_scope_kept:>15.3f}"
         f"{scope_gate.out_of_scope_rejected:>14.3f}{'':>15}"
     )
     lines.append("(tuning half; mode rows gate on answer confidence, 'scope' on the in-scope score alone)")
+    hybrid_tuned = [o for o in outcomes_by_mode["hybrid"] if o.question.half == "tuning"]
+    confidence = past_scope_gate(hybrid_tuned, cross_validated_confidence(hybrid_tuned), scope_gate)
+    lines.append("hybrid answer bar sweep (tuning half, cross-validated):")
+    lines.append("  bar  answered right  confident misses  out-of-scope answered")
+    for bar in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        g = gate_at(hybrid_tuned, confidence, bar)
+        lines.append(f"  {bar:.1f}  {g.right_kept:>14.3f}  {g.wrong_kept:>16.3f}  {1 - g.out_of_scope_rejected:>21.3f}")
     thresholds = {mode: gate.threshold for mode, gate in gates.items()} | {"scope": scope_gate.threshold}
     thresholds |= {"passage_lexical": weights.lexical, "passage_prior": weights.short_answer_prior}
     return "\n".join(lines), Calibration(fits, thresholds)

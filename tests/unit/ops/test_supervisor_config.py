@@ -55,7 +55,7 @@ def test_environment_survives_supervisords_quoting_and_expansion(
 ) -> None:
     tricky = settings.model_copy(
         update={
-            "database_url": "postgresql://bot:50%rabat\"x@db.local:5432/borgerbot",
+            "database_url": 'postgresql://bot:50%rabat"x@db.local:5432/borgerbot',
             "cors_extra_origins": ["https://staging.kalundborg.dk"],
         }
     )
@@ -76,7 +76,7 @@ def test_only_what_differs_from_supervisords_own_environment_is_written(settings
     with pytest.raises(ValueError, match="cannot drop"):
         environment_line({}, {"A": "1"})
     with pytest.raises(ValueError, match="both kinds of quotes"):
-        environment_line({"A": "it's \"odd\""}, {})
+        environment_line({"A": 'it\'s "odd"'}, {})
 
 
 def test_config_is_private_to_its_owner(settings: Settings) -> None:
