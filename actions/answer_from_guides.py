@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clarify import clarify_or_escalate
 from actions.context import thresholds
 from actions.escalate import hand_over
-from actions.guides import chosen_guide, give_answer, guide_buttons, previous_guide_title, search_guides
+from actions.guides import chosen_guide, give_answer, guide_buttons, search_guides
 from actions.opening_hours import ActionOpeningHours
 from actions.outcomes import count
 from core.payload import is_button_payload
@@ -32,14 +32,14 @@ logger = logging.getLogger(__name__)
 HANDOVER_REASONS = {"off_topic": "out_of_scope", "out_of_scope": "out_of_scope"}
 
 
-def followup_query(text: str, topic: str, previous_title: str | None = None) -> str:
-    """A follow-up ("og for børn?") with what "det" refers to: the previous guide's title, else the topic's name.
+def followup_query(text: str, topic: str) -> str:
+    """A follow-up ("hvad koster det?") with the topic's name in place of "det".
 
-    The title carries the subject ("Hvad koster et pas?") without the previous question's
-    details; adding the whole previous question pulled answers back to the previous guide
-    ("hvad koster det?" after a renewal answered with the renewal guide again).
+    Adding the whole previous question, or even the previous guide's title, pulled answers
+    back to the previous guide ("hvad koster det?" after a renewal answered with the renewal
+    guide again); the topic's name alone keeps the subject and lets the new detail choose.
     """
-    return f"{text} {previous_title or TOPIC_WORDS.get(topic, '')}".strip()
+    return f"{text} {TOPIC_WORDS.get(topic, '')}".strip()
 
 
 def answer_from_guides(
@@ -106,7 +106,6 @@ class ActionAnswerFromGuides(Action):
             if topic == "aabningstider":
                 # "hvad med i morgen?" after opening hours: still about hours.
                 return await ActionOpeningHours().run(dispatcher, tracker, domain)
-            query = followup_query(text, topic, previous_guide_title(tracker))
-            return answer_from_guides(dispatcher, tracker, query, topic, followup=True)
+            return answer_from_guides(dispatcher, tracker, followup_query(text, topic), topic, followup=True)
         # Every guide is searched, whatever topic NLU guessed: a wrong guess must not hide the answer.
         return answer_from_guides(dispatcher, tracker, text, None)

@@ -50,18 +50,6 @@ def chosen_guide(tracker: Tracker) -> SearchHit | None:
         return None
 
 
-def previous_guide_title(tracker: Tracker) -> str | None:
-    """The title of the guide the previous answer came from, if it still exists."""
-    guide_id = tracker.get_slot("last_guide_id")
-    if not guide_id:
-        return None
-    try:
-        previous = guide_search().guide(str(guide_id), municipality_for(tracker).slug)
-    except IndexUnavailableError:
-        return None
-    return previous.title if previous else None
-
-
 def give_answer(dispatcher: CollectingDispatcher, tracker: Tracker, best: SearchHit) -> list[EventType]:
     """The guide's passage that answers (titled with its section), "Læs mere", the source, "Fik du svar?"."""
     logger.info(

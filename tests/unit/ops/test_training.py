@@ -11,6 +11,12 @@ from core.settings import Settings
 from ops import training
 
 
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The test settings with a models folder of their own (the checkout's may hold a real model)."""
+    return settings.model_copy(update={"models_dir": tmp_path / "models"})
+
+
 def fake_rasa(tmp_path: Path, body: str) -> Path:
     """A stand-in for the `rasa` executable: writes what `body` says into --out, then exits."""
     script = tmp_path / "rasa"

@@ -114,8 +114,8 @@ def test_dev_questions_are_the_single_message_dev_cases() -> None:
     questions = load_dev_set()
     singles = [c for c in cases if c.source in ("in_scope", "out_of_scope")]
     assert [(q.name, q.text) for q in questions] == [(c.name, c.turns[0].say) for c in singles]
-    assert all((q.guide is None) == q.name.startswith("out_of_scope") for q in questions)
-    assert any(q.chit_chat for q in questions) and not any(q.chit_chat and q.guide for q in questions)
+    assert all((not q.in_scope) == q.name.startswith("out_of_scope") for q in questions)
+    assert any(q.chit_chat for q in questions) and not any(q.chit_chat and q.in_scope for q in questions)
 
 
 def test_every_system_is_scored_the_same_way() -> None:

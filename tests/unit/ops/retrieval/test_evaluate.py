@@ -8,7 +8,7 @@ import pytest
 
 from kb.confidence import DEFAULT_THRESHOLD, Calibration, Evidence, LogisticModel, fit_logistic
 from ops.devset import DevCase, load_dev_set
-from ops.retrieval.evaluate import Outcome, choose_threshold, gate_at, ranking_scores
+from ops.retrieval.evaluate import Outcome, choose_threshold, gate_at, past_scope_gate, ranking_scores
 
 
 def outcome(guide: str | None, ranked: list[str], dense: float = 0.9) -> Outcome:
@@ -44,12 +44,36 @@ def test_gate_counts_kept_rejected_and_wrong() -> None:
     assert gate.wrong_answer_rate == 0.5
 
 
-def test_threshold_keeps_95_percent_of_in_scope() -> None:
-    outcomes = [outcome("pas-a", ["pas-a"]) for _ in range(20)] + [outcome(None, ["pas-a"]) for _ in range(10)]
-    confidence = [0.9] * 19 + [0.4] + [0.3] * 5 + [0.95] * 5
-    gate = choose_threshold(outcomes, confidence)
-    assert gate.in_scope_kept >= 0.95
-    assert gate.out_of_scope_rejected == 0.5  # the 0.95s cannot be rejected without losing in-scope answers
+def test_the_answer_bar_weighs_right_answers_against_confident_misses() -> None:
+    right = [outcome("pas-a", ["pas-a"]) for _ in range(10)]
+    wrong = [outcome("pas-b", ["pas-a"]) for _ in range(4)]
+    confidence = [0.9] * 10 + [0.6] * 4
+    gate = choose_threshold(right + wrong, confidence)
+    # Above 0.6 only right answers are kept: four misses would cost 3 x 4/14 against nothing gained.
+    assert gate.threshold > 0.6 and gate.right_kept == pytest.approx(10 / 14) and gate.wrong_kept == 0.0
+    # When a miss is rare and a bar would lose many right answers, the low bar wins.
+    mostly_right = [outcome("pas-a", ["pas-a"]) for _ in range(10)] + [outcome("pas-b", ["pas-a"])]
+    gate = choose_threshold(mostly_right, [0.4] * 10 + [0.9])
+    assert gate.threshold <= 0.4 and gate.right_kept == pytest.approx(10 / 11)
+
+
+def test_a_question_the_scope_gate_hands_over_is_never_answered() -> None:
+    outcomes = [
+        Outcome(DevCase("q", "spørgsmål", "pas-a"), ["pas-a"], None, scope=-2.0),
+        Outcome(DevCase("q", "spørgsmål", "pas-a"), ["pas-a"], None, scope=1.0),
+    ]
+    scope_gate = gate_at(outcomes, [-2.0, 1.0], threshold=0.0)
+    assert past_scope_gate(outcomes, [0.9, 0.9], scope_gate) == [0.0, 0.9]
+
+
+def test_a_fact_label_decides_whether_the_top_hit_is_right() -> None:
+    from tests.fakes import fake_hit
+
+    labelled = DevCase("q", "hvor lang tid", "flytning-frist", must_contain=("5 dage",))
+    hit = fake_hit("flytning-frist")
+    assert not Outcome(labelled, ["flytning-frist"], None, top=hit).correct  # right guide, fact not in the reply
+    other = DevCase("q", "hvor lang tid", "flytning-frist", must_contain=("korte svar fra",))
+    assert Outcome(other, ["flytning-boede"], None, top=fake_hit("flytning-boede")).correct
 
 
 def test_fitted_confidence_rises_with_evidence() -> None:
