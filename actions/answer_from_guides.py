@@ -17,14 +17,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import clarify_or_escalate
-from actions.context import thresholds
 from actions.escalate import hand_over
-from actions.guides import chosen_guide, give_answer, guide_buttons, search_guides
+from actions.guides import chosen_guide, decide_for, give_answer, guide_buttons
 from actions.opening_hours import ActionOpeningHours
-from actions.outcomes import count
 from core.payload import is_button_payload
 from core.topics import INTENT_TOPICS, TOPIC_WORDS
-from kb.decision import decide
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +48,8 @@ def answer_from_guides(
     followup: bool = False,
 ) -> list[EventType]:
     """Search, let ``kb.decision`` decide, and carry it out: answer, ask once, or hand over."""
-    hits = search_guides(tracker, query, topic)
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    decision = decide(
-        hits, thresholds(), intent=intent, followup=followup, previous_misses=count(tracker, "unclear_turns")
-    )
+    decision = decide_for(tracker, query, topic, followup=followup)
     best = decision.best
     logger.info(
         "actions.answer.decision",
@@ -107,5 +101,5 @@ class ActionAnswerFromGuides(Action):
                 # "hvad med i morgen?" after opening hours: still about hours.
                 return await ActionOpeningHours().run(dispatcher, tracker, domain)
             return answer_from_guides(dispatcher, tracker, followup_query(text, topic), topic, followup=True)
-        # Every guide is searched, whatever topic NLU guessed: a wrong guess must not hide the answer.
-        return answer_from_guides(dispatcher, tracker, text, None)
+        # NLU's topic is searched first, then every topic (actions.guides.decide_for).
+        return answer_from_guides(dispatcher, tracker, text, INTENT_TOPICS.get(intent))

@@ -8,10 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import entity_value, guide_search, municipality_for
-from actions.outcomes import outcome
+from actions.context import entity_value, guide_search, municipality_for, thresholds
+from actions.outcomes import count, outcome
 from core.payload import Link, ReplyPayload, Source, button_payload, custom_message, is_button_payload
 from core.topics import TOPIC_INTENTS
+from kb.decision import Decision, decide
 from kb.search import IndexUnavailableError, SearchHit
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,23 @@ def search_guides(tracker: Tracker, query: str, topic: str | None) -> list[Searc
     except IndexUnavailableError:
         logger.exception("actions.answer.index_unavailable")
         return []
+
+
+def decide_for(tracker: Tracker, query: str, topic: str | None, *, followup: bool = False) -> Decision[SearchHit]:
+    """The one answer decision (kb.decision) over the guides, NLU's topic first.
+
+    The topic NLU predicted is searched first; when no guide there is confident, every topic
+    is, so a wrong guess cannot hide the answer ("identitetstyveri hotline" taken for hours).
+    A follow-up stays in its topic.
+    """
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    misses = count(tracker, "unclear_turns")
+    decision = decide(
+        search_guides(tracker, query, topic), thresholds(), intent=intent, followup=followup, previous_misses=misses
+    )
+    if decision.action == "answer" or topic is None or followup:
+        return decision
+    return decide(search_guides(tracker, query, None), thresholds(), intent=intent, previous_misses=misses)
 
 
 def guide_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:

@@ -2,8 +2,9 @@
 
 Hours, holidays and closing days come from the data files (kb.hours); the day the citizen
 means from the ``day`` entity (or the whole message) through kb.dates. Hours a
-municipality has not confirmed are never shown as fact. Questions of the topic that are
-not about hours (booking a time, self-service) are answered from their guides.
+municipality has not confirmed are never shown as fact. A question with no day in it that
+a guide answers (booking a time, self-service, or another topic's question NLU took for
+hours) is answered from that guide when the one answer decision (kb.decision) says so.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.context import entity_value, hotline, municipality_for, thresholds
-from actions.guides import chosen_guide, give_answer, search_guides
+from actions.context import entity_value, hotline, municipality_for
+from actions.guides import chosen_guide, decide_for, give_answer
 from actions.hours_text import hours_that_day, status_now
 from actions.outcomes import outcome
 from core.payload import is_button_payload
 from kb.dates import AskedDay, asked_day
-from kb.decision import decide
 from kb.hours import borgerservice_schedule, hotline_schedule
 from kb.municipalities import Municipality, format_week
 from kb.normalize import loose_name
@@ -57,9 +57,9 @@ class ActionOpeningHours(Action):
             return self.tell_hours(dispatcher, tracker, None)
         asked = self.day_asked(tracker, text)
         if asked is None:
-            # Booking a time or self-service: a guide answers, if the one decision says so.
-            hits = search_guides(tracker, text, "aabningstider")
-            decision = decide(hits, thresholds(), intent="ask_aabningstider")
+            # Booking a time, self-service, or another topic's question NLU took for hours
+            # ("identitetstyveri hotline"): a guide answers, if the one decision says so.
+            decision = decide_for(tracker, text, "aabningstider")
             if decision.action == "answer" and decision.best and decision.best.guide_id not in HOURS_GUIDES:
                 return give_answer(dispatcher, tracker, decision.best)
         return self.tell_hours(dispatcher, tracker, asked)

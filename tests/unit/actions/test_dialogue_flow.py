@@ -207,8 +207,15 @@ def test_nlu_unsure_is_still_answered_when_a_guide_clearly_answers(fake_search: 
     messages, events = run(ActionAnswerFromGuides(), tracker("hvor meget skal man slippe for et pas", "nlu_fallback"))
     assert outcomes(events)[0]["kind"] == "answer"
     assert messages[0]["text"] == "Det korte svar fra pas-pris."
-    # Every topic is searched, not only the one NLU guessed.
+    # No topic from NLU: every topic is searched.
     assert fake_search.queries == [("hvor meget skal man slippe for et pas", None)]
+
+
+def test_a_confident_guide_outside_nlus_topic_still_answers(fake_search: FakeGuideSearch) -> None:
+    fake_search.hits = [fake_hit("mitid-misbrug", confidence=0.9)]
+    _, events = run(ActionAnswerFromGuides(), tracker("nogen har brugt mit mitid", "ask_pas"))
+    assert outcomes(events)[0]["guide_id"] == "mitid-misbrug"
+    assert [topic for _, topic in fake_search.queries] == ["pas", None]
 
 
 def test_nlu_another_matter_below_the_bar_is_handed_over_at_once(fake_search: FakeGuideSearch) -> None:
@@ -230,3 +237,11 @@ def test_the_answer_is_the_passage_titled_with_its_section(fake_search: FakeGuid
     messages, events = run(ActionAnswerFromGuides(), tracker("hvordan betaler jeg for passet", "ask_pas"))
     assert messages[0]["text"] == "Det korte svar fra pas-pris.\n\nSådan betaler du\nMed kort eller MobilePay."
     assert outcomes(events)[0]["passage"] == "Sådan betaler du"
+
+
+def test_an_hours_intent_that_another_topics_guide_answers_gets_that_guide(fake_search: FakeGuideSearch) -> None:
+    fake_search.hits = [fake_hit("mitid-misbrug", confidence=0.9)]
+    _, events = run(ActionOpeningHours(), tracker("identitetstyveri hotline", "ask_aabningstider"))
+    assert outcomes(events)[0]["guide_id"] == "mitid-misbrug"
+    # NLU's topic first, then every topic.
+    assert fake_search.queries == [("identitetstyveri hotline", "aabningstider"), ("identitetstyveri hotline", None)]
