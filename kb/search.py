@@ -8,6 +8,7 @@ dialogue can say it does not know instead of guessing.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -39,6 +40,8 @@ RRF_K = 60
 POOL_TEMPERATURE = 0.02
 # How deep each ranker looks before fusion; the corpus is small, depth is cheap.
 DENSE_DEPTH = 256
+# Query embeddings kept per process (a few KB each), so one question is embedded once per turn.
+QUERY_CACHE = 64
 
 
 class IndexUnavailableError(RuntimeError):
@@ -148,6 +151,7 @@ class GuideSearch:
         self._lock = threading.Lock()
         self._target: str | None = None
         self._index: _LoadedIndex | None = None
+        self._cached_query_vectors = functools.lru_cache(maxsize=QUERY_CACHE)(self._embed_query)
 
     def _current(self) -> _LoadedIndex:
         link = self.index_dir / "current"
@@ -163,8 +167,17 @@ class GuideSearch:
             return self._index
 
     def query_vectors(self, query: str) -> Vectors:
-        """The query as typed and with å, æ, ø restored (one row when they are the same)."""
-        return self.embedder.embed_queries(list(dict.fromkeys([query, restore_danish_letters(query)])))
+        """The query as typed and with å, æ, ø restored (one row when they are the same).
+
+        Kept for the last few queries: a question searched in NLU's topic and then in every
+        topic (actions.guides.decide_for) is embedded once.
+        """
+        return self._cached_query_vectors(query)
+
+    def _embed_query(self, query: str) -> Vectors:
+        vectors = self.embedder.embed_queries(list(dict.fromkeys([query, restore_danish_letters(query)])))
+        vectors.setflags(write=False)  # shared between searches: nobody may change it
+        return vectors
 
     @staticmethod
     def _dense(index: _LoadedIndex, vectors: Vectors, allowed: set[int]) -> dict[int, float]:

@@ -66,3 +66,14 @@ def test_search_replies_with_the_section_that_answers(tmp_path: Path) -> None:
     assert price.passage_heading is None
     # No fee table in this build: the placeholder is left visible, never silently dropped.
     assert "{{gebyr:pas-voksen}}" in price.reply_text
+
+
+def test_one_question_searched_twice_is_embedded_once(tmp_path: Path) -> None:
+    """decide_for searches NLU's topic, then every topic: the query is embedded only once."""
+    embedder = FakeEmbedder()
+    build_index(InMemoryGuideStore([price_guide()]), tmp_path, embedder)
+    search = GuideSearch(tmp_path, embedder)
+    embedder.embedded.clear()
+    search.search("hvad koster et pas", "kalundborg", topic="pas")
+    search.search("hvad koster et pas", "kalundborg")
+    assert embedder.embedded == ["hvad koster et pas"]
