@@ -50,6 +50,9 @@ class Municipality(BaseModel):
     website: HttpUrl
     booking_url: HttpUrl | None = None
     hours_verified: bool
+    # Who confirmed the hours and when (set by the staff admin); the bot states hours only once verified.
+    hours_verified_on: date | None = None
+    hours_verified_by: str | None = None
     hours_note: str = ""
     hours_source: str | None = None
     addresses: list[Address] = Field(min_length=1)
