@@ -72,19 +72,31 @@ class _BodyTooLargeError(Exception):
 
 
 class BodySizeLimitMiddleware:
-    """Refuses request bodies above ``max_bytes`` with 413 and a Danish message."""
+    """Refuses request bodies above ``max_bytes`` with 413 and a Danish message.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    ``larger`` gives paths under a prefix a higher limit (the staff pages post whole guides and files).
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path: str = scope["path"]
+        limit = next(
+            (size for prefix, size in self.larger.items() if path == prefix or path.startswith(f"{prefix}/")),
+            self.default_max_bytes,
+        )
+        await self._limited(scope, receive, send, limit)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            await self._refuse(send, max_bytes)
             return
         received = 0
         refused = False
@@ -94,10 +106,10 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes and not refused:
+                if received > max_bytes and not refused:
                     # A chunked body grew past the limit: answer now, drop what the app answers.
                     refused = True
-                    await self._refuse(send)
+                    await self._refuse(send, max_bytes)
                     raise _BodyTooLargeError
             return message
 
@@ -110,8 +122,8 @@ class BodySizeLimitMiddleware:
         except _BodyTooLargeError:
             pass
 
-    async def _refuse(self, send: Send) -> None:
-        start, body = _json_error(413, messages.BODY_TOO_LARGE.format(limit=self.max_bytes))
+    async def _refuse(self, send: Send, max_bytes: int) -> None:
+        start, body = _json_error(413, messages.BODY_TOO_LARGE.format(limit=max_bytes))
         await send(start)
         await send(body)
 

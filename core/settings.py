@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,10 +61,19 @@ class Settings(BaseSettings):
     # Lowest calibrated confidence (0–1) the bot answers from; None: the threshold `make calibrate` chose.
     min_answer_confidence: float | None = Field(default=None, ge=0, le=1)
 
+    # Signs the staff pages' CSRF tokens. Required in production; in development one is made in var/.
+    secret_key: SecretStr | None = None
+    # The staff session and CSRF cookies are sent over HTTPS only (browsers treat localhost as secure).
+    admin_cookie_secure: bool = True
+    # Largest request body the staff pages accept (a guide is at most 100,000 characters, an import 1 MB).
+    admin_max_body_bytes: int = Field(default=2_000_000, gt=0)
+
     @model_validator(mode="after")
     def _production_needs_database(self) -> Settings:
         if self.environment == "production" and not self.database_url:
             raise ValueError("BORGERBOT_DATABASE_URL must be set when BORGERBOT_ENVIRONMENT=production")
+        if self.environment == "production" and self.secret_key is None:
+            raise ValueError("BORGERBOT_SECRET_KEY must be set when BORGERBOT_ENVIRONMENT=production")
         return self
 
     @property

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import yaml
 from pydantic import ValidationError
 
@@ -48,6 +49,35 @@ def _validation_problems(path: str, error: ValidationError) -> list[Problem]:
     return [Problem(path, field, message) for field, message in danish_problems(error)]
 
 
+def guide_problems(guide: Guide, today: date) -> list[tuple[str, str]]:
+    """(field, Danish message) for one parsed guide: id and topic, review date, short answer.
+
+    The rules every guide is held to, by `make kb-check` and when staff save one in `/admin`.
+    """
+    problems: list[tuple[str, str]] = []
+    if topic_of_guide_id(guide.id) != guide.topic:
+        # The dev set and the tooling read a guide's topic from its id (core.topics).
+        problems.append(("id", f"id'et skal begynde med emnet efterfulgt af bindestreg ('{guide.topic}-…')"))
+    if today - guide.last_reviewed > REVIEW_INTERVAL:
+        problems.append(("last_reviewed", f"{guide.last_reviewed} er mere end 12 måneder siden: gennemgå vejledningen"))
+    if guide.last_reviewed > today:
+        problems.append(("last_reviewed", f"{guide.last_reviewed} ligger i fremtiden"))
+    if not guide.short_answer.strip():
+        problems.append(("body", "det korte svar er tomt"))
+    elif count_sentences(guide.short_answer) > MAX_ANSWER_SENTENCES:
+        problems.append(("body", f"det korte svar har mere end {MAX_ANSWER_SENTENCES} sætninger"))
+    return problems
+
+
+def unknown_fees(guide: Guide, fees: dict[str, Fee]) -> list[tuple[str, str]]:
+    """(field, message) for every ``{{gebyr:id}}`` in the guide that the fee table lacks."""
+    return [
+        ("body", f"gebyret '{fee_id}' findes ikke i {FEES_FILE}")
+        for fee_id in placeholders(guide.body)
+        if fee_id not in fees
+    ]
+
+
 def check_guide_files(folder: Path, today: date) -> tuple[list[Guide], list[Problem]]:
     """Parse every guide; report format, id, review-date and answer problems."""
     guides: list[Guide] = []
@@ -68,22 +98,7 @@ def check_guide_files(folder: Path, today: date) -> tuple[list[Guide], list[Prob
         if guide.id in seen:
             problems.append(Problem(name, "id", f"id'et '{guide.id}' findes også i {seen[guide.id]}"))
         seen.setdefault(guide.id, name)
-        if topic_of_guide_id(guide.id) != guide.topic:
-            # The dev set and the tooling read a guide's topic from its id (core.topics).
-            expected = f"id'et skal begynde med emnet efterfulgt af bindestreg ('{guide.topic}-…')"
-            problems.append(Problem(name, "id", expected))
-        if today - guide.last_reviewed > REVIEW_INTERVAL:
-            problems.append(
-                Problem(
-                    name, "last_reviewed", f"{guide.last_reviewed} er mere end 12 måneder siden: gennemgå vejledningen"
-                )
-            )
-        if guide.last_reviewed > today:
-            problems.append(Problem(name, "last_reviewed", f"{guide.last_reviewed} ligger i fremtiden"))
-        if not guide.short_answer.strip():
-            problems.append(Problem(name, "body", "det korte svar er tomt"))
-        elif count_sentences(guide.short_answer) > MAX_ANSWER_SENTENCES:
-            problems.append(Problem(name, "body", f"det korte svar har mere end {MAX_ANSWER_SENTENCES} sætninger"))
+        problems += [Problem(name, field, message) for field, message in guide_problems(guide, today)]
         guides.append(guide)
     return guides, problems
 
@@ -126,11 +141,23 @@ def check_fees(kb_dir: Path, guides: list[Guide]) -> list[Problem]:
         except ValueError as exc:
             return [Problem(str(path), "(fil)", str(exc))]
     for guide in guides:
-        for fee_id in placeholders(guide.body):
-            if fee_id not in fees:
-                message = f"gebyret '{fee_id}' findes ikke i {FEES_FILE}"
-                problems.append(Problem(str(kb_dir / "guides" / f"{guide.id}.md"), "body", message))
+        path_name = str(kb_dir / "guides" / f"{guide.id}.md")
+        problems += [Problem(path_name, field, message) for field, message in unknown_fees(guide, fees)]
     return problems
+
+
+def question_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """How nearly two guides' question vectors ask the same: mean of each question's best match both ways.
+
+    A mean, not a max: one shared phrasing alone is not a duplicate.
+    """
+    sims = a @ b.T
+    return float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2)
+
+
+def may_overlap(a: Guide, b: Guide) -> bool:
+    """Whether two guides can answer the same citizen: same scope, or one of them national."""
+    return a.scope == b.scope or "national" in (a.scope, b.scope)
 
 
 def similar_pairs(guides: list[Guide], embedder: Embedder, threshold: float) -> list[tuple[str, str, float]]:
@@ -138,11 +165,9 @@ def similar_pairs(guides: list[Guide], embedder: Embedder, threshold: float) -> 
     vectors = [embedder.embed_queries(g.questions) for g in guides]
     pairs = []
     for (i, a), (j, b) in itertools.combinations(enumerate(guides), 2):
-        if a.scope != b.scope and "national" not in (a.scope, b.scope):
+        if not may_overlap(a, b):
             continue
-        # Mean over each question's best match: one shared phrasing alone is not a duplicate.
-        sims = vectors[i] @ vectors[j].T
-        score = float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2)
+        score = question_similarity(vectors[i], vectors[j])
         if score >= threshold:
             pairs.append((a.id, b.id, round(score, 4)))
     return sorted(pairs, key=lambda p: -p[2])

@@ -1,0 +1,1 @@
+"""The staff pages' routers, one per concern."""
