@@ -3,6 +3,8 @@ field order and layout, then the body; ``parse_guide`` of it gives back an equal
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import yaml
@@ -20,15 +22,22 @@ class _IndentedListDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-def compose_source(meta: dict[str, Any], body: str) -> str:
+def compose_source(meta: Mapping[str, Any], body: str) -> str:
     """A guide file from its front matter fields (any of them, in any state) and its body.
 
     The one writer of the format: the staff form and the spreadsheet import make their files with
-    it, so the store parses and validates exactly what `make kb-check` would read.
+    it, so the store parses and validates exactly what `make kb-check` would read. The known fields
+    come in the files' order, any others after them.
     """
     ordered = {field: meta[field] for field in FRONT_MATTER_FIELDS if field in meta}
-    ordered |= {key: value for key, value in meta.items() if key not in ordered}
-    text = yaml.dump(
+    ordered |= {field: value for field, value in meta.items() if field not in ordered}
+    reviewed = ordered.get("last_reviewed")
+    if isinstance(reviewed, str):
+        try:  # a YAML date, unquoted as in the files; anything else stays text for validation to name
+            ordered["last_reviewed"] = date.fromisoformat(reviewed.strip())
+        except ValueError:
+            pass
+    front = yaml.dump(
         ordered,
         Dumper=_IndentedListDumper,
         sort_keys=False,
@@ -36,12 +45,10 @@ def compose_source(meta: dict[str, Any], body: str) -> str:
         default_flow_style=False,
         width=1_000_000,  # one line per value, never folded
     )
-    return f"---\n{text}---\n{body.strip()}\n"
+    return f"---\n{front}---\n{body.strip()}\n"
 
 
 def guide_to_markdown(guide: Guide) -> str:
     """The guide's whole Markdown source: front matter between '---' lines, then the body."""
-    data: dict[str, Any] = guide.model_dump(mode="json")
-    front = {field: data[field] for field in FRONT_MATTER_FIELDS}
-    front["last_reviewed"] = guide.last_reviewed  # a YAML date, unquoted, as in the files
-    return compose_source(front, guide.body)
+    data = guide.model_dump(mode="json")
+    return compose_source({field: data[field] for field in FRONT_MATTER_FIELDS}, guide.body)

@@ -10,23 +10,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, exists, insert, select, update
+from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kb.content import audit
 from kb.content.errors import (
     ConflictError,
     GuideExistsError,
-    GuideNotFoundError,
     GuideRetiredError,
     GuideValidationError,
     VersionNotFoundError,
+)
+from kb.content.guide_rows import (
+    existing_guide,
+    guide_columns,
+    guide_row,
+    insert_guide,
+    insert_version,
+    store_is_empty,
+    taken_ids,
+    version_row,
 )
 from kb.content.municipality_store import MunicipalityStore
 from kb.content.records import GuideRecord, GuideVersion, guide_record, guide_version
 from kb.content.source import MAX_SOURCE_CHARS, check_note, parse_source
 from kb.content.state import bump_published, published_revision
-from kb.content.tables import guide_versions_table, guides_table, municipalities_table
+from kb.content.tables import guide_versions_table, guides_table
 from kb.municipalities import Municipality
 from kb.schema import Guide, parse_guide
 
@@ -35,23 +44,12 @@ __all__ = ["MAX_SOURCE_CHARS", "SqlContentStore"]
 _guides, _versions = guides_table, guide_versions_table
 
 
-def _columns(guide: Guide) -> dict[str, Any]:
-    """The guide's metadata as content_guides keeps it (from its latest version)."""
-    return {
-        "municipality": guide.scope,
-        "topic": guide.topic,
-        "title": guide.title,
-        "owner": guide.owner,
-        "last_reviewed": guide.last_reviewed,
-    }
-
-
 class SqlContentStore(MunicipalityStore):
     """Guides and municipality data in SQLite or PostgreSQL; a ``kb.store.GuideStore`` for the index."""
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
-            return self._is_empty(conn)
+            return store_is_empty(conn)
 
     def list_guides(self) -> list[Guide]:
         """The published version of every guide that is published and not retired, by id: what citizens get."""
@@ -74,7 +72,7 @@ class SqlContentStore(MunicipalityStore):
 
     def record(self, guide_id: str) -> GuideRecord | None:
         with self.engine.connect() as conn:
-            row = self._guide_row(conn, guide_id)
+            row = guide_row(conn, guide_id)
         return guide_record(row) if row else None
 
     def versions(self, guide_id: str) -> list[GuideVersion]:
@@ -85,7 +83,7 @@ class SqlContentStore(MunicipalityStore):
 
     def version(self, guide_id: str, number: int) -> GuideVersion | None:
         with self.engine.connect() as conn:
-            row = self._version_row(conn, guide_id, number)
+            row = version_row(conn, guide_id, number)
         return guide_version(row) if row else None
 
     def revision(self) -> int:
@@ -116,9 +114,9 @@ class SqlContentStore(MunicipalityStore):
         try:
             with self.engine.begin() as conn:
                 if base_version is None:
-                    if self._guide_row(conn, guide.id) is not None:
+                    if guide_row(conn, guide.id) is not None:
                         raise GuideExistsError(guide.id)
-                    version = self._insert_guide(conn, guide, source, actor, note, published=False)
+                    version = insert_guide(conn, guide, source, actor, note, False, self._clock())
                     audit.record(conn, actor, audit.GUIDE_CREATE, guide.id, guide.scope, {"version": 1, "note": note})
                 else:
                     version = self._add_version(conn, guide, source, actor, base_version, note, audit.GUIDE_SAVE_DRAFT)
@@ -134,7 +132,7 @@ class SqlContentStore(MunicipalityStore):
         """Make version ``number`` (the latest when None) the one citizens get."""
         with self.engine.begin() as conn:
             self._publish(conn, guide_id, actor, number)
-            return guide_record(self._existing(conn, guide_id))
+            return guide_record(existing_guide(conn, guide_id))
 
     def retire(self, guide_id: str, actor: str) -> GuideRecord:
         """Take a guide away from citizens; its versions stay, and ``restore`` brings it back."""
@@ -147,8 +145,8 @@ class SqlContentStore(MunicipalityStore):
     def rollback(self, guide_id: str, number: int, actor: str, base_version: int) -> GuideVersion:
         """A new draft version with version ``number``'s source; publishing it is a separate step."""
         with self.engine.begin() as conn:
-            self._existing(conn, guide_id)
-            old = self._version_row(conn, guide_id, number)
+            existing_guide(conn, guide_id)
+            old = version_row(conn, guide_id, number)
             if old is None:
                 raise VersionNotFoundError(guide_id, number)
             guide = parse_source(old.source)
@@ -161,16 +159,23 @@ class SqlContentStore(MunicipalityStore):
         """New guides as drafts, all or none (a spreadsheet import): GuideExistsError when an id is taken."""
         guides = [parse_source(source) for source in sources]
         check_note(note)
+        ids = [guide.id for guide in guides]
+        repeated = sorted({guide_id for guide_id in ids if ids.count(guide_id) > 1})
+        if repeated:
+            raise GuideValidationError([("id", f"samme id flere gange: {', '.join(repeated)}")])
         try:
             with self.engine.begin() as conn:
+                taken = taken_ids(conn, ids)
+                if taken:
+                    raise GuideExistsError(taken[0])
                 versions = []
                 for guide, source in zip(guides, sources, strict=True):
-                    if self._guide_row(conn, guide.id) is not None:
-                        raise GuideExistsError(guide.id)
-                    versions.append(self._insert_guide(conn, guide, source, actor, note, published=False))
+                    versions.append(insert_guide(conn, guide, source, actor, note, False, self._clock()))
                     audit.record(conn, actor, audit.GUIDE_CREATE, guide.id, guide.scope, {"version": 1, "note": note})
-        except IntegrityError as exc:  # the same id twice in the batch, or created meanwhile
-            raise GuideExistsError(guides[0].id if len(guides) == 1 else "flere") from exc
+        except IntegrityError as exc:  # created by someone else meanwhile
+            with self.engine.connect() as conn:
+                taken = taken_ids(conn, ids)
+            raise GuideExistsError(taken[0] if taken else ids[0]) from exc
         return versions
 
     def import_content(self, sources: list[str], municipalities: list[Municipality], actor: str, note: str) -> bool:
@@ -179,10 +184,10 @@ class SqlContentStore(MunicipalityStore):
         guides = [parse_source(source) for source in sources]
         try:
             with self.engine.begin() as conn:
-                if not self._is_empty(conn):
+                if not store_is_empty(conn):
                     return False
                 for guide, source in zip(guides, sources, strict=True):
-                    self._insert_guide(conn, guide, source, actor, note, published=True)
+                    insert_guide(conn, guide, source, actor, note, True, self._clock())
                 for data in municipalities:
                     self._insert_municipality(conn, data, actor)
                 counts = {"guides": len(guides), "municipalities": len(municipalities)}
@@ -205,8 +210,8 @@ class SqlContentStore(MunicipalityStore):
     ) -> GuideVersion:
         """The next version of an existing guide, unless it equals the latest; the conditional
         update makes two saves on the same base a conflict even when they run at once."""
-        current = self._existing(conn, guide.id)
-        latest = self._version_row(conn, guide.id, current.latest_version)
+        current = existing_guide(conn, guide.id)
+        latest = version_row(conn, guide.id, current.latest_version)
         assert latest is not None
         if latest.content_hash == guide.content_hash:
             return guide_version(latest)
@@ -214,55 +219,22 @@ class SqlContentStore(MunicipalityStore):
         updated = conn.execute(
             update(_guides)
             .where(_guides.c.id == guide.id, _guides.c.latest_version == base_version)
-            .values(latest_version=number, updated_at=now, updated_by=actor, **_columns(guide))
+            .values(latest_version=number, updated_at=now, updated_by=actor, **guide_columns(guide))
         )
         if updated.rowcount == 0:
-            newest = self._version_row(conn, guide.id, self._existing(conn, guide.id).latest_version)
+            newest = version_row(conn, guide.id, existing_guide(conn, guide.id).latest_version)
             assert newest is not None
             raise ConflictError(newest.number, newest.author, newest.created_at)
-        version = self._insert_version(conn, guide, source, number, actor, note)
+        version = insert_version(conn, guide, source, number, actor, note, now)
         audit.record(conn, actor, action, guide.id, guide.scope, {"version": number, "note": note, **(details or {})})
         return version
 
-    def _insert_guide(
-        self, conn: Connection, guide: Guide, source: str, actor: str, note: str, published: bool
-    ) -> GuideVersion:
-        """A new guide at version 1; the caller audits (and bumps, when published)."""
-        conn.execute(
-            insert(_guides).values(
-                id=guide.id,
-                latest_version=1,
-                published_version=1 if published else None,
-                updated_at=self._clock(),
-                updated_by=actor,
-                **_columns(guide),
-            )
-        )
-        return self._insert_version(conn, guide, source, 1, actor, note)
-
-    def _insert_version(
-        self, conn: Connection, guide: Guide, source: str, number: int, actor: str, note: str
-    ) -> GuideVersion:
-        version = GuideVersion(guide.id, number, source, guide.content_hash, actor, self._clock(), note)
-        conn.execute(
-            insert(_versions).values(
-                guide_id=version.guide_id,
-                number=version.number,
-                source=version.source,
-                content_hash=version.content_hash,
-                author=version.author,
-                created_at=version.created_at,
-                note=version.note,
-            )
-        )
-        return version
-
     def _publish(self, conn: Connection, guide_id: str, actor: str, number: int | None) -> None:
-        current = self._existing(conn, guide_id)
+        current = existing_guide(conn, guide_id)
         if current.retired_at is not None:
             raise GuideRetiredError(guide_id)
         number = current.latest_version if number is None else number
-        if self._version_row(conn, guide_id, number) is None:
+        if version_row(conn, guide_id, number) is None:
             raise VersionNotFoundError(guide_id, number)
         if current.published_version == number:
             return
@@ -277,7 +249,7 @@ class SqlContentStore(MunicipalityStore):
 
     def _set_retired(self, guide_id: str, actor: str, retired: bool) -> GuideRecord:
         with self.engine.begin() as conn:
-            current = self._existing(conn, guide_id)
+            current = existing_guide(conn, guide_id)
             if (current.retired_at is not None) != retired:
                 now = self._clock()
                 conn.execute(
@@ -289,24 +261,4 @@ class SqlContentStore(MunicipalityStore):
                 audit.record(conn, actor, action, guide_id, current.municipality)
                 if current.published_version is not None:  # a draft was never visible to citizens
                     bump_published(conn)
-            return guide_record(self._existing(conn, guide_id))
-
-    def _existing(self, conn: Connection, guide_id: str) -> Row[Any]:
-        row = self._guide_row(conn, guide_id)
-        if row is None:
-            raise GuideNotFoundError(guide_id)
-        return row
-
-    @staticmethod
-    def _guide_row(conn: Connection, guide_id: str) -> Row[Any] | None:
-        return conn.execute(select(_guides).where(_guides.c.id == guide_id)).first()
-
-    @staticmethod
-    def _version_row(conn: Connection, guide_id: str, number: int) -> Row[Any] | None:
-        query = select(_versions).where(_versions.c.guide_id == guide_id, _versions.c.number == number)
-        return conn.execute(query).first()
-
-    @staticmethod
-    def _is_empty(conn: Connection) -> bool:
-        anything = exists(select(_guides.c.id)) | exists(select(municipalities_table.c.slug))
-        return not conn.execute(select(anything)).scalar()
+            return guide_record(existing_guide(conn, guide_id))
