@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Scope, Send
 
 from bot.admin.accounts import AccountStore
 from bot.admin.assistant import StaffAssistant
+from bot.admin.csrf import CSRF_FAILED, SIGNING_NAMESPACE, UPLOAD_PATHS
 from bot.admin.routes import auth, guides, history, municipalities, tester, transfer, users
 from bot.admin.web import CSRF_COOKIE, HERE, PREFIX, LoginRequiredError, PageError, page, templates
 from core.settings import Settings
@@ -29,11 +30,6 @@ from kb.content.engine import make_engine
 from kb.content.store import SqlContentStore
 
 logger = logging.getLogger(__name__)
-
-_CSRF_FAILED = (
-    "Formularen kunne ikke sendes, fordi dens sikkerhedsnøgle mangler eller er for gammel. "
-    "Gå tilbage, genindlæs siden, og prøv igen. Tillad cookies fra denne side."
-)
 
 
 def signing_secret(settings: Settings) -> str:
@@ -50,11 +46,19 @@ def signing_secret(settings: Settings) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+async def _multipart_upload(scope: Scope) -> bool:
+    """File uploads are checked by the route itself (bot.admin.csrf): asgi-csrf 0.11 cannot parse
+    multipart bodies with python-multipart >= 0.0.26 (simonw/asgi-csrf#38), and older releases have CVEs."""
+    headers = dict(scope.get("headers") or [])
+    content_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip()
+    return content_type == b"multipart/form-data" and scope.get("path") in UPLOAD_PATHS
+
+
 async def _csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
     logger.warning("admin.csrf_failed", extra={"path": scope.get("path"), "reason": str(message_id)})
     body = (
         templates.get_template("error.html")
-        .render(title="Formularen er udløbet", message=_CSRF_FAILED, prefix=PREFIX, user=None, notice=None)
+        .render(title="Formularen er udløbet", message=CSRF_FAILED, prefix=PREFIX, user=None, notice=None)
         .encode()
     )
     await send(
@@ -118,6 +122,7 @@ def create_admin_app(
     app.state.content = content
     app.state.accounts = accounts
     app.state.assistant = assistant or StaffAssistant(settings)
+    app.state.csrf_secret = signing_secret(settings)
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, guides, history, municipalities, tester, transfer, users):
@@ -126,11 +131,13 @@ def create_admin_app(
         app,
         cookie_name=CSRF_COOKIE,
         signing_secret=signing_secret(settings),
+        signing_namespace=SIGNING_NAMESPACE,
         cookie_path=PREFIX,
         cookie_secure=settings.admin_cookie_secure,
         cookie_samesite="Strict",
         # A login form posted with no cookie at all is refused too (asgi-csrf skips cookieless posts otherwise).
         always_protect={f"{PREFIX}/login", "/login"},
         send_csrf_failed=_csrf_failed,
+        skip_if_scope=_multipart_upload,
     )
     return protected

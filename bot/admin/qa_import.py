@@ -85,12 +85,11 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # Excel's Danish CSV export
+    # The header line decides: Danish Excel writes ';', others ',' or tabs (answers often hold commas).
+    header = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=header.count)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
         raise SpreadsheetError(f"CSV-filen kan ikke læses: {exc}") from exc
 

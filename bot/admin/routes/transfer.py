@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bot.admin import permissions
+from bot.admin.csrf import require_form_token
 from bot.admin.deps import ContentDep, SettingsDep, UserDep
 from bot.admin.qa_import import (
     MAX_FILE_BYTES,
@@ -86,6 +87,7 @@ async def import_form(request: Request, content: ContentDep, user: UserDep) -> H
 @router.post("/import", response_class=HTMLResponse, response_model=None)
 async def upload(request: Request, content: ContentDep, user: UserDep) -> Response:
     form = await request.form()
+    require_form_token(request, form)
     upload = form.get("file")
     scope = str(form.get("scope", ""))
     topic = str(form.get("topic", "pas"))
