@@ -10,7 +10,8 @@ from rasa_sdk import Tracker
 from core.settings import get_settings
 from kb.decision import Thresholds
 from kb.hours import COPENHAGEN
-from kb.municipalities import Hotline, Municipality, load_hotline, load_municipalities
+from kb.live import live_municipalities
+from kb.municipalities import Hotline, Municipality, load_hotline
 from kb.prepare import default_search
 from kb.search import GuideSearch
 
@@ -26,9 +27,9 @@ def thresholds() -> Thresholds:
 
 
 def municipality_for(tracker: Tracker) -> Municipality:
-    """The municipality whose website the citizen is on (sent by the gateway)."""
+    """The municipality whose website the citizen is on (sent by the gateway), as last published."""
     settings = get_settings()
-    municipalities = load_municipalities(settings.kb_dir)
+    municipalities = live_municipalities(settings.index_dir, settings.kb_dir).get()
     metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
     slug = metadata.get("municipality") or settings.default_municipality
     return municipalities.get(slug) or municipalities[settings.default_municipality]

@@ -3,6 +3,8 @@
 Loading the embedding model and the index takes seconds; doing it before the port
 opens keeps that wait out of the first citizen's answer, and one process (rather
 than Sanic's spawned workers) keeps the warmed model in the process that answers.
+The same process watches the content database and rebuilds the index when staff
+publish (kb.publish.IndexWatcher): it has the model loaded already.
 """
 
 from __future__ import annotations
@@ -14,10 +16,17 @@ import time
 from rasa_sdk.endpoint import create_app_for_serve
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import guide_search
 from core.log import configure_logging
 from core.settings import get_settings
+from kb.content import SqlContentStore
+from kb.content.engine import make_engine
+from kb.content.tables import state_table
+from kb.publish import IndexWatcher
 from kb.search import IndexUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -35,6 +44,26 @@ def warm_up() -> None:
     logger.info("actions.warm_up.done", extra={"seconds": round(time.monotonic() - started, 2)})
 
 
+def start_index_watcher() -> IndexWatcher | None:
+    """Watch the content database, when it has the content tables (`make run` migrates it; a bare
+    database, as some tests start the stack with, leaves the index as it was built)."""
+    settings = get_settings()
+    database = make_url(settings.gateway_database_url).render_as_string(hide_password=True)
+    try:
+        engine = make_engine(settings.gateway_database_url)
+        ready = inspect(engine).has_table(state_table.name)
+    except SQLAlchemyError as exc:
+        logger.warning("actions.index_watcher.database_unavailable", extra={"database": database, "error": str(exc)})
+        return None
+    if not ready:
+        logger.info("actions.index_watcher.no_content_tables", extra={"database": database})
+        engine.dispose()
+        return None
+    watcher = IndexWatcher(SqlContentStore(engine), settings, guide_search().embedder)
+    watcher.start()
+    return watcher
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m actions.server", description=__doc__)
     parser.add_argument("--port", type=int, default=get_settings().action_port)
@@ -45,6 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     executor = ActionExecutor()
     executor.register_package("actions")
     warm_up()
+    start_index_watcher()
     # Only the Rasa server on loopback calls this server: no CORS.
     app = create_app_for_serve(executor, cors_origins=None)
     app.prepare(host="127.0.0.1", port=args.port, single_process=True, access_log=False)

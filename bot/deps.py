@@ -11,6 +11,7 @@ from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.sessions import SessionStore
 from core.settings import Settings
+from kb.live import LiveMunicipalities
 from kb.municipalities import Hotline, Municipality
 
 
@@ -38,8 +39,9 @@ def get_sessions(request: Request) -> SessionStore:
 
 
 def get_municipalities(request: Request) -> dict[str, Municipality]:
-    municipalities: dict[str, Municipality] = request.app.state.municipalities
-    return municipalities
+    """The municipality data as last published (kb.live), read again only when the build changes."""
+    live: LiveMunicipalities = request.app.state.municipalities
+    return live.get()
 
 
 def get_hotline(request: Request) -> Hotline:

@@ -13,6 +13,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis import asyncio as aioredis
 
+from bot.admin.app import make_admin
+from bot.admin.web import PREFIX as ADMIN_PREFIX
 from bot.api import chat, health, history, municipalities, pages
 from bot.deps import Limiters
 from bot.errors import install_error_handlers
@@ -24,7 +26,8 @@ from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all
 from bot.sessions import SessionStore, SqlSessionStore, make_engine
 from core.log import configure_logging
 from core.settings import Settings, get_settings
-from kb.municipalities import load_hotline, load_municipalities
+from kb.live import LiveMunicipalities
+from kb.municipalities import load_hotline
 
 
 def make_limiters(settings: Settings, redis: aioredis.Redis | None) -> Limiters:
@@ -44,11 +47,15 @@ def create_app(
     settings: Settings | None = None,
     rasa: RasaClient | None = None,
     sessions: SessionStore | None = None,
+    admin: bool = True,
 ) -> FastAPI:
     """Build the gateway; tests pass fakes for Rasa or the session store."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    known = load_municipalities(settings.kb_dir)
+    # Municipality data follow the published build (a phone or hours saved in the admin show at
+    # once); the CORS middleware's origins below are read here, once: a new site needs a restart.
+    live = LiveMunicipalities(settings.index_dir, settings.kb_dir)
+    known = live.get()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,7 +67,7 @@ def create_app(
         app.state.settings = settings
         app.state.rasa = rasa or http_rasa
         app.state.sessions = sessions or SqlSessionStore(make_engine(settings.gateway_database_url))
-        app.state.municipalities = known
+        app.state.municipalities = live
         app.state.hotline = load_hotline(settings.kb_dir)
         redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.limiters = make_limiters(settings, redis)
@@ -83,7 +90,11 @@ def create_app(
     )
     install_error_handlers(app)
     # Outermost last: headers on every answer, CORS on every answer (a 413 included) so the widget reads it.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger={ADMIN_PREFIX: settings.admin_max_body_bytes},
+    )
     # Preflights pass for any listed site; each request is then held to its own municipality's.
     app.add_middleware(
         CORSMiddleware,
@@ -95,4 +106,6 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
     for module in (chat, history, health, municipalities, pages):
         app.include_router(module.router)
+    if admin:
+        app.mount(ADMIN_PREFIX, make_admin(settings))
     return app

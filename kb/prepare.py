@@ -8,21 +8,32 @@ from core.settings import Settings, get_settings
 from kb.confidence import Calibration
 from kb.embedder import default_embedder
 from kb.fees import load_fees
-from kb.index import BuildResult, build_index
-from kb.scope import scope_examples
+from kb.index import BuildResult, build_index, build_lock
+from kb.schema import Guide
+from kb.scope import ScopeExamples, scope_examples
 from kb.search import GuideSearch
 from kb.store import FileGuideStore, InMemoryGuideStore
 
 
+def scope_examples_for(guides: list[Guide], settings: Settings) -> ScopeExamples:
+    """The scope classifier's examples: the guides' questions and the configured project's NLU data."""
+    return scope_examples(guides, settings.project_root / "data" / "nlu")
+
+
 def ensure_index(settings: Settings) -> BuildResult:
-    """The index for the shipped guides and the configured model; cheap when nothing changed."""
+    """The index for the shipped guide files and the configured model; cheap when nothing changed.
+
+    For tooling (eval, tests, `make index`); the running system publishes from the content
+    database (kb.publish).
+    """
     from kb.embedding.convert import ensure_model
 
     ensure_model(settings.embedding_model_path)
     embedder = default_embedder(settings.embedding_model_path)
     guides = FileGuideStore(settings.kb_dir / "guides").list_guides()
-    scope = scope_examples(guides, settings.project_root / "data" / "nlu")
-    return build_index(InMemoryGuideStore(guides), settings.index_dir, embedder, scope, load_fees(settings.kb_dir))
+    scope = scope_examples_for(guides, settings)
+    with build_lock(settings.index_dir):
+        return build_index(InMemoryGuideStore(guides), settings.index_dir, embedder, scope, load_fees(settings.kb_dir))
 
 
 @lru_cache(maxsize=1)

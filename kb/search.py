@@ -28,7 +28,7 @@ from kb.confidence import Calibration, Evidence
 from kb.embedder import Embedder, Vectors
 from kb.fees import Fee, render
 from kb.hours import COPENHAGEN
-from kb.index import CHUNKS_FILE, FEES_BUILD_FILE, GUIDES_FILE, INDEX_FORMAT, MANIFEST_FILE, VECTORS_FILE
+from kb.layout import CHUNKS_FILE, FEES_BUILD_FILE, GUIDES_FILE, INDEX_FORMAT, MANIFEST_FILE, VECTORS_FILE
 from kb.normalize import char_ngrams, restore_danish_letters, tokenize
 from kb.passages import PassageEvidence, best_passage, passage_reply
 from kb.scope import ScopeModel, squash

@@ -1,5 +1,6 @@
-"""`make run`: train and index what is stale, start the stack under supervisord, say in plain words
-what happens to its processes, stop everything on Ctrl-C (the gateway first)."""
+"""`make run`: train what is stale, migrate the content database and publish the index from it, start
+the stack under supervisord, say in plain words what happens to its processes, stop everything on
+Ctrl-C (the gateway first)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from types import FrameType
 
 from core.log import configure_logging
 from core.settings import get_settings
-from kb.prepare import ensure_index
 from kb.store import InvalidGuideError
+from ops.publishing import publish_content
 from ops.stack import ProcessDiedError
 from ops.supervision import Event
 from ops.supervisor import SupervisedStack, ports_in_use
@@ -72,7 +73,9 @@ def main() -> int:
     started = time.monotonic()
     model = ensure_model(settings)
     try:
-        ensure_index(settings)
+        # The first run imports kb/guides and kb/municipalities into the database; from then on the
+        # database is what citizens get (staff edit it in /admin), and the action server keeps the index of it.
+        publish_content(settings)
     except InvalidGuideError as exc:
         logger.error("run.invalid_guide", extra={"explanation": str(exc)})
         sys.stderr.write(

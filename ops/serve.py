@@ -1,8 +1,9 @@
 """Run one process of the stack in the foreground, as systemd starts it (deploy/systemd/).
 
 It makes ready what that process needs (Rasa: the model for the current training data; the action
-server: the guide index), then replaces itself with the process as ops.stack defines it, so the
-server runs exactly what `make run` runs and systemd watches the real process (same pid).
+server: the content database migrated and the guide index published from it), then replaces itself
+with the process as ops.stack defines it, so the server runs exactly what `make run` runs and
+systemd watches the real process (same pid).
 Usage: ``python -m ops.serve actions|rasa|gateway``.
 """
 
@@ -15,7 +16,7 @@ import sys
 
 from core.log import configure_logging
 from core.settings import get_settings
-from kb.prepare import ensure_index
+from ops.publishing import publish_content
 from ops.stack import process_specs
 from ops.training import ensure_model
 
@@ -32,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     # Only Rasa's command names a model; training one (about 10 minutes) happens on its first start only.
     model = ensure_model(settings) if args.program == "rasa" else settings.models_dir
     if args.program == "actions":
-        ensure_index(settings)
+        # The action server starts first (deploy/systemd): the gateway finds the database migrated.
+        publish_content(settings)
     spec = next(s for s in process_specs(settings, model) if s.name == args.program)
     child = spec.child
     logger.info("serve.exec", extra={"component": spec.name, "argv": list(child.argv)})

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from kb.chunks import guide_chunks
-from kb.index import build_index, read_manifest
+from kb.index import build_index
+from kb.layout import read_manifest
+from kb.municipalities import Municipality, load_municipalities
 from kb.normalize import normalize, tokenize
 from kb.search import GuideSearch, IndexUnavailableError
 from kb.store import InMemoryGuideStore
@@ -117,3 +120,66 @@ def test_search_refuses_an_index_of_another_model(tmp_path: Path) -> None:
 def test_danish_folding_meets_ascii_spellings() -> None:
     assert normalize("  Åbningstider  FOR   Ærø ") == "aabningstider for aeroe"
     assert tokenize("åbningstider") == tokenize("aabningstider")
+
+
+def municipalities(phone: str = "59 53 44 00") -> dict[str, Municipality]:
+    shipped = load_municipalities(Settings().kb_dir)
+    return {**shipped, "kalundborg": shipped["kalundborg"].model_copy(update={"phone": phone})}
+
+
+def test_municipality_data_are_in_the_build_and_its_hash(tmp_path: Path) -> None:
+    store, embedder = InMemoryGuideStore(corpus()), FakeEmbedder()
+    plain = build_index(store, tmp_path / "a", embedder)
+    with_data = build_index(store, tmp_path / "b", embedder, municipalities=municipalities())
+    assert plain.corpus_hash != with_data.corpus_hash
+    assert not (plain.path / "municipalities.json").exists()
+    data = json.loads((with_data.path / "municipalities.json").read_text(encoding="utf-8"))
+    assert data["kalundborg"]["phone"] == "59 53 44 00"
+
+
+def test_a_change_to_municipality_data_only_copies_the_vectors(tmp_path: Path) -> None:
+    store, embedder = InMemoryGuideStore(corpus()), FakeEmbedder()
+    first = build_index(store, tmp_path, embedder, municipalities=municipalities())
+    embedder.embedded.clear()
+    second = build_index(store, tmp_path, embedder, municipalities=municipalities("11 22 33 44"))
+    assert second.rebuilt and second.path != first.path
+    assert second.embedded_chunks == 0 and second.removed_chunks == 0
+    assert embedder.embedded == []
+    assert (second.path / "vectors.faiss").read_bytes() == (first.path / "vectors.faiss").read_bytes()
+    assert json.loads((second.path / "municipalities.json").read_text())["kalundborg"]["phone"] == "11 22 33 44"
+
+
+def test_a_new_content_revision_alone_is_recorded_without_a_build(tmp_path: Path) -> None:
+    store, embedder = InMemoryGuideStore(corpus()), FakeEmbedder()
+    first = build_index(store, tmp_path, embedder, content_revision=4)
+    embedder.embedded.clear()
+    second = build_index(store, tmp_path, embedder, content_revision=5)
+    assert not second.rebuilt and second.path == first.path
+    assert embedder.embedded == []
+    assert read_manifest(tmp_path)["content_revision"] == 5  # type: ignore[index]
+
+
+def test_an_edit_undone_publishes_the_earlier_build_again(tmp_path: Path) -> None:
+    guides, embedder = corpus(), FakeEmbedder()
+    first = build_index(InMemoryGuideStore(guides), tmp_path, embedder, content_revision=1)
+    changed = [make_guide("pas-pris", answer="Et pas koster noget andet."), *guides[1:]]
+    build_index(InMemoryGuideStore(changed), tmp_path, embedder, content_revision=2)
+    embedder.embedded.clear()
+    undone = build_index(InMemoryGuideStore(guides), tmp_path, embedder, content_revision=3)
+    assert undone.path == first.path and undone.rebuilt and embedder.embedded == []
+    assert read_manifest(tmp_path)["content_revision"] == 3  # type: ignore[index]
+    assert (
+        GuideSearch(tmp_path, embedder)
+        .search("pas gebyr voksne", "hoeje-taastrup")[0]
+        .short_answer.startswith("Et pas til voksne")
+    )
+
+
+def test_a_build_elsewhere_reuses_the_base_folders_vectors(tmp_path: Path) -> None:
+    guides, embedder = corpus(), FakeEmbedder()
+    build_index(InMemoryGuideStore(guides), tmp_path / "published", embedder)
+    embedder.embedded.clear()
+    draft = [make_guide("pas-pris", answer="Et udkast om pas."), *guides[1:]]
+    result = build_index(InMemoryGuideStore(draft), tmp_path / "draft", embedder, base_dir=tmp_path / "published")
+    assert result.embedded_chunks == len(guide_chunks(draft[0])) == result.removed_chunks
+    assert read_manifest(tmp_path / "published")["corpus_hash"] != result.corpus_hash  # type: ignore[index]
