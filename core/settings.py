@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     database_url: str | None = None
     # None: rate limits are counted in the gateway's memory; set it when running several gateways.
     redis_url: str | None = None
+    # Rasa's event broker (docs/review.md, "Data flow"): RabbitMQ when set, e.g.
+    # amqp://user:password@host:5672/%2F, its events in a durable queue; else Rasa's SQL broker.
+    rabbitmq_url: str | None = None
+    rabbitmq_queue: str = "borgerbot.events"
+    # The SQL broker's own database (never the tracker store's: both name their table `events`);
+    # None: the SQLite file var/events.db.
+    events_database_url: str | None = None
 
     project_root: Path = PROJECT_ROOT
     var_dir: Path = PROJECT_ROOT / "var"
@@ -105,6 +112,13 @@ class Settings(BaseSettings):
     def tracker_database_url(self) -> str:
         """Where Rasa's tracker store keeps the conversations (see ops.endpoints)."""
         return self.database_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
+
+    @property
+    def broker_database_url(self) -> str | None:
+        """Where Rasa's SQL event broker writes the events (see ops.endpoints); None with RabbitMQ."""
+        if self.rabbitmq_url:
+            return None
+        return self.events_database_url or f"sqlite:///{self.var_dir / 'events.db'}"
 
 
 @lru_cache(maxsize=1)

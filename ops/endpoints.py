@@ -1,23 +1,27 @@
-"""Write the endpoints file Rasa runs with, from the settings (ports and database)."""
+"""Write the endpoints file Rasa runs with, from the settings (ports, database, event broker)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from sqlalchemy.engine import make_url
 
 from core.settings import Settings
 
+AMQP_PORTS = {"amqp": 5672, "amqps": 5671}
 
-def tracker_store_config(settings: Settings) -> dict[str, Any]:
-    """Rasa's SQL tracker store: SQLite under var/ by default, else the configured database."""
-    if not settings.database_url:
-        return {"type": "SQL", "dialect": "sqlite", "db": str(settings.var_dir / "tracker.db")}
-    url = make_url(settings.database_url)
-    if url.get_backend_name() != "postgresql":
-        raise ValueError("BORGERBOT_DATABASE_URL must be a postgresql:// URL (or unset for SQLite)")
+
+def sql_endpoint(url_text: str) -> dict[str, Any]:
+    """Rasa's keys for an SQL tracker store or event broker: a sqlite:/// file or a postgresql:// database."""
+    url = make_url(url_text)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return {"type": "SQL", "dialect": "sqlite", "db": url.database}
+    if backend != "postgresql":
+        raise ValueError(f"{url.render_as_string(hide_password=True)}: only postgresql:// or sqlite:/// URLs")
     config: dict[str, Any] = {
         "type": "SQL",
         "dialect": "postgresql",
@@ -30,6 +34,50 @@ def tracker_store_config(settings: Settings) -> dict[str, Any]:
     if url.password:
         config["password"] = url.password
     return config
+
+
+def tracker_store_config(settings: Settings) -> dict[str, Any]:
+    """Rasa's SQL tracker store: SQLite under var/ by default, else the configured database."""
+    if settings.database_url and make_url(settings.database_url).get_backend_name() != "postgresql":
+        raise ValueError("BORGERBOT_DATABASE_URL must be a postgresql:// URL (or unset for SQLite)")
+    return sql_endpoint(settings.tracker_database_url)
+
+
+def pika_config(amqp_url: str, queue: str) -> dict[str, Any]:
+    """Rasa's Pika broker publishing persistent messages to the durable queue ``queue``.
+
+    The queue gets a fanout exchange of its own name, so no other Rasa's events reach it. Rasa uses
+    the URL as it is when it holds the username and password it is given, so they are passed as the
+    URL spells them (percent-encoded).
+    """
+    parts = urlsplit(amqp_url)
+    if parts.scheme not in AMQP_PORTS or not parts.hostname:
+        raise ValueError("BORGERBOT_RABBITMQ_URL must be an amqp:// or amqps:// URL with a host")
+    credentials, _, _ = parts.netloc.rpartition("@")
+    username, _, password = credentials.partition(":")
+    return {
+        "type": "pika",
+        "url": amqp_url,
+        "username": username or "guest",
+        "password": password or "guest",
+        "port": parts.port or AMQP_PORTS[parts.scheme],
+        "queues": [queue],
+        "exchange_name": queue,
+    }
+
+
+def event_broker_config(settings: Settings) -> dict[str, Any]:
+    """Where Rasa publishes every event (docs/review.md): RabbitMQ when configured, else its SQL broker."""
+    if settings.rabbitmq_url:
+        return pika_config(settings.rabbitmq_url, settings.rabbitmq_queue)
+    url = settings.broker_database_url
+    assert url is not None  # None only with RabbitMQ
+    if make_url(url) == make_url(settings.tracker_database_url):
+        raise ValueError(
+            "BORGERBOT_EVENTS_DATABASE_URL must name another database than the tracker store's: "
+            "Rasa's event broker and tracker store both keep a table named `events`"
+        )
+    return sql_endpoint(url)
 
 
 # Rasa's SQL tracker store with connections checked before use (ops/rasa_tracker_store.py), which
@@ -48,7 +96,9 @@ def write_endpoints(settings: Settings) -> Path:
     config = {
         "action_endpoint": {"url": f"{settings.action_server_url}/webhook"},
         "tracker_store": tracker_store,
+        "event_broker": event_broker_config(settings),
     }
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    path.touch(mode=0o600)
     path.chmod(0o600)
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
