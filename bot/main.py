@@ -15,13 +15,14 @@ from redis import asyncio as aioredis
 
 from bot.admin.app import make_admin
 from bot.admin.web import PREFIX as ADMIN_PREFIX
+from bot.analytics.retention_stores import close_stores, open_stores
 from bot.api import chat, health, history, municipalities, pages
 from bot.deps import Limiters
 from bot.errors import install_error_handlers
 from bot.language import prepare_language_detection
 from bot.rasa_client import HttpRasaClient, RasaClient
 from bot.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
-from bot.retention import forget_idle_conversations
+from bot.retention import keep_retention
 from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all_allowed_origins
 from bot.sessions import SessionStore, SqlSessionStore, make_engine
 from core.log import configure_logging
@@ -71,12 +72,13 @@ def create_app(
         app.state.hotline = load_hotline(settings.kb_dir)
         redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.limiters = make_limiters(settings, redis)
-        retention = asyncio.create_task(
-            forget_idle_conversations(app.state.sessions, settings.transcript_retention_days)
-        )
+        # Each municipality's retention over every store, now and hourly (bot.analytics.retention).
+        conversation_stores = open_stores(settings)
+        retention = asyncio.create_task(keep_retention(conversation_stores, live.get))
         prepare_language_detection()
         yield
         retention.cancel()
+        close_stores(conversation_stores)
         if redis is not None:
             await redis.aclose()
         if http_rasa is not None:

@@ -1,27 +1,30 @@
-"""Forget idle conversations: the gateway keeps a transcript only as long as it is of use."""
+"""Retention in the gateway: at start-up and then every hour, each municipality's conversations
+that are due are deleted from every store (bot.analytics.retention)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 
-from bot.sessions import SessionStore
-
-logger = logging.getLogger(__name__)
+from bot.analytics.retention import apply_retention, log_failure
+from bot.analytics.retention_stores import ConversationStore
+from kb.municipalities import Municipality
 
 INTERVAL_SECONDS = 3600.0
 
 
-async def forget_idle_conversations(sessions: SessionStore, days: int, interval: float = INTERVAL_SECONDS) -> None:
-    """At start-up and then every hour, delete conversations idle for more than ``days`` days."""
+async def keep_retention(
+    stores: Sequence[ConversationStore],
+    municipalities: Callable[[], Mapping[str, Municipality]],
+    interval: float = INTERVAL_SECONDS,
+) -> None:
+    """Apply retention now and every ``interval`` seconds; municipality data are read anew each time
+    (a retention saved in the admin applies at the next run)."""
     while True:
-        cutoff = datetime.now(UTC) - timedelta(days=days)
         try:
-            forgotten = await asyncio.to_thread(sessions.forget_before, cutoff)
-        except Exception:
+            await asyncio.to_thread(apply_retention, stores, municipalities(), datetime.now(UTC))
+        except Exception as exc:
             # A database hiccup must not stop the loop; the next round tries again.
-            logger.exception("sessions.retention_failed", extra={"older_than_days": days})
-        else:
-            logger.info("sessions.forgotten", extra={"sessions": forgotten, "older_than_days": days})
+            log_failure("retention.failed", exc)
         await asyncio.sleep(interval)

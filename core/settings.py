@@ -55,9 +55,6 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=2000, gt=0)
     # Largest request body accepted (413 above it); a 2,000-character message is at most ~8 KB of JSON.
     max_body_bytes: int = Field(default=16_384, gt=0)
-    # Conversations idle this long are deleted from the gateway's store, transcript and all
-    # (privacy by default); the weekly review reads a week of them, so at least 7.
-    transcript_retention_days: int = Field(default=30, ge=7)
     # Chat requests per minute, per conversation and per client address (429 above them).
     rate_limit_per_session: int = Field(default=20, gt=0)
     rate_limit_per_client: int = Field(default=120, gt=0)

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Scope, Send
 from bot.admin.accounts import AccountStore
 from bot.admin.assistant import StaffAssistant
 from bot.admin.csrf import CSRF_FAILED, SIGNING_NAMESPACE, UPLOAD_PATHS
-from bot.admin.routes import auth, guides, history, municipalities, tester, transfer, users
+from bot.admin.routes import auth, conversations_admin, guides, history, municipalities, tester, transfer, users
 from bot.admin.web import CSRF_COOKIE, HERE, PREFIX, LoginRequiredError, PageError, page, templates
 from core.settings import Settings
 from kb.content.engine import make_engine
@@ -46,7 +46,7 @@ def signing_secret(settings: Settings) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-async def _multipart_upload(scope: Scope) -> bool:
+def _multipart_upload(scope: Scope) -> bool:
     """File uploads are checked by the route itself (bot.admin.csrf): asgi-csrf 0.11 cannot parse
     multipart bodies with python-multipart >= 0.0.26 (simonw/asgi-csrf#38), and older releases have CVEs."""
     headers = dict(scope.get("headers") or [])
@@ -125,7 +125,7 @@ def create_admin_app(
     app.state.csrf_secret = signing_secret(settings)
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, guides, history, municipalities, tester, transfer, users):
+    for module in (auth, guides, history, municipalities, tester, transfer, users, conversations_admin):
         app.include_router(module.router)
     protected: ASGIApp = asgi_csrf(
         app,

@@ -88,6 +88,7 @@ NOTICES = {
     "user_created": "Brugeren er oprettet.",
     "user_changed": "Brugeren er ændret.",
     "logged_out": "Du er logget ud.",
+    "conversation_deleted": "Samtalen er slettet alle de steder, den var gemt.",
 }
 
 
