@@ -58,6 +58,8 @@ class Municipality(BaseModel):
     addresses: list[Address] = Field(min_length=1)
     opening_hours: dict[str, list[str]]
     special_closing_days: list[ClosingDay] = Field(default_factory=list)
+    # Conversations older than this are deleted from every store (privacy by default; never under 14).
+    retention_days: int = Field(default=90, ge=14)
     # The sites that may embed the widget for this municipality (scheme://host, no path).
     allowed_origins: list[str] = Field(default_factory=list)
 
