@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 
@@ -189,7 +190,7 @@ async def create_guide(
     except GuideValidationError as exc:
         return _form_page(request, content, user, place_problems(form, exc.problems), None, status_code=400)
     form.values["id"] = version.guide_id
-    return _saved(request, content, user, assistant, form, source, version.guide_id, action)
+    return await _saved(request, content, user, assistant, form, source, version.guide_id, action)
 
 
 @router.post("/guides/{guide_id}", response_class=HTMLResponse, response_model=None)
@@ -218,10 +219,10 @@ async def save_guide(
         return _form_page(request, content, user, form, content.record(guide_id), status_code=409, conflict=str(exc))
     except GuideValidationError as exc:
         return _form_page(request, content, user, place_problems(form, exc.problems), record, status_code=400)
-    return _saved(request, content, user, assistant, form, source, guide_id, action)
+    return await _saved(request, content, user, assistant, form, source, guide_id, action)
 
 
-def _saved(
+async def _saved(
     request: Request,
     content: SqlContentStore,
     user: StaffUser,
@@ -233,7 +234,9 @@ def _saved(
 ) -> Response:
     """After a save: the guide's page, or the form again with a warning when another guide answers the same."""
     notice = "published" if action == "publish" else "saved"
-    warnings = assistant.duplicates(parse_source(source), content.list_guides())
+    # In a thread: the first check loads the embedding model and embeds every guide's questions,
+    # which would otherwise stop this gateway answering citizens for as long.
+    warnings = await asyncio.to_thread(assistant.duplicates, parse_source(source), content.list_guides())
     if not warnings:
         return redirect(f"/guides/{guide_id}", notice)
     record = content.record(guide_id)
