@@ -186,7 +186,8 @@ def build_index(
     wanted = {c.id: c for g in guides for c in guide_chunks(g)}
     if _is_complete(final, digest, embedder.model_id):
         # The same content was published a few builds ago (an edit undone): publish that build again.
-        _write_manifest(final, {**(read_build_manifest(final) or {}), "content_revision": content_revision})
+        revision_and_scope = {"content_revision": content_revision, "scope_pending": chosen.pending}
+        _write_manifest(final, {**(read_build_manifest(final) or {}), **revision_and_scope})
         os.utime(final)  # now recent: pruning keeps it
         _publish(index_dir, final)
         logger.info("kb.index.republished", extra={"corpus_hash": digest, "content_revision": content_revision})
@@ -214,6 +215,7 @@ def build_index(
             "scope_fingerprint": chosen.model.fingerprint if chosen.model else None,
             "municipalities": len(municipalities) if municipalities is not None else None,
             "content_revision": content_revision,
+            "scope_pending": chosen.pending,
         }
         _write_json(staging / MANIFEST_FILE, manifest)
         if final.exists():
@@ -244,12 +246,17 @@ def build_index(
 def _up_to_date(
     index_dir: Path, digest: str, content_revision: int | None, guides: int, scope_pending: bool = False
 ) -> BuildResult:
-    """Nothing to build; a new content revision (a change with no effect on the index) is still recorded."""
+    """Nothing to build; a new content revision (a change with no effect on the index) is still recorded,
+    and whether the build's scope classifier is behind the examples now."""
     build = current_build(index_dir)
     assert build is not None  # is_current held
     manifest = read_build_manifest(build) or {}
-    if content_revision is not None and manifest.get("content_revision") != content_revision:
-        _write_manifest(build, {**manifest, "content_revision": content_revision})
+    recorded = {"content_revision": manifest.get("content_revision"), "scope_pending": manifest.get("scope_pending")}
+    wanted = {"content_revision": content_revision, "scope_pending": scope_pending}
+    if content_revision is None:
+        wanted["content_revision"] = recorded["content_revision"]
+    if recorded != wanted:
+        _write_manifest(build, {**manifest, **wanted})
     logger.info("kb.index.up_to_date", extra={"corpus_hash": digest, "guides": guides})
     return BuildResult(digest, build, rebuilt=False, content_revision=content_revision, scope_pending=scope_pending)
 

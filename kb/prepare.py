@@ -16,8 +16,12 @@ from kb.store import FileGuideStore, InMemoryGuideStore
 
 
 def scope_examples_for(guides: list[Guide], settings: Settings) -> ScopeExamples:
-    """The scope classifier's examples: the guides' questions and the configured project's NLU data."""
-    return scope_examples(guides, settings.project_root / "data" / "nlu")
+    """The scope classifier's examples: the guides' questions and the configured project's NLU data.
+
+    In guide id order whatever the store's order (files sort "pas-pris-born" before "pas-pris"),
+    so the shipped files and the content database give one classifier, trained once.
+    """
+    return scope_examples(sorted(guides, key=lambda g: g.id), settings.project_root / "data" / "nlu")
 
 
 def ensure_index(settings: Settings) -> BuildResult:

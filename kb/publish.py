@@ -10,6 +10,7 @@ build's, so a guide an editor publishes is in the citizen's next answer within s
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from dataclasses import replace
@@ -32,9 +33,11 @@ from kb.store import InMemoryGuideStore
 
 logger = logging.getLogger(__name__)
 
-# Builds with a freshly trained scope classifier before one is trained under the lock
-# (only when the examples change again during every training).
+# Trainings publish_from_store runs while the examples keep changing under it, before it gives up
+# (the build stays published with the previous classifier; the watcher trains again).
 SCOPE_ROUNDS = 3
+# After a failed scope training, how long the watcher waits before it trains again.
+TRAINING_RETRY_SECONDS = 60.0
 # Longest pause between two checks while the database keeps failing.
 MAX_RETRY_SECONDS = 30.0
 
@@ -49,9 +52,14 @@ class ContentSource(Protocol):
     def revision(self) -> int: ...
 
 
-def _build_once(
-    store: ContentSource, settings: Settings, embedder: Embedder, trained: ScopeModel | None, defer: bool
+def publish_once(
+    store: ContentSource, settings: Settings, embedder: Embedder, trained: ScopeModel | None = None
 ) -> tuple[BuildResult, ScopeExamples]:
+    """One build of the store's live content under the build lock, and the scope examples it was for.
+
+    A scope classifier is never trained here: when the examples changed and ``trained`` is not
+    for them, the build keeps the published one and says ``scope_pending``.
+    """
     with build_lock(settings.index_dir):
         # The revision before the content: a change saved in between is built on the next check, never skipped.
         revision = store.revision()
@@ -68,26 +76,42 @@ def _build_once(
             municipalities=municipalities,
             content_revision=revision,
             scope_model=trained,
-            defer_scope_training=defer,
+            defer_scope_training=True,
         )
     return result, scope
 
 
+def _log_rebuilt(result: BuildResult, seconds: float, live_seconds: float, scope_retrained: bool) -> None:
+    if result.rebuilt:
+        logger.info(
+            "kb.publish.rebuilt",
+            extra={
+                "seconds": round(seconds, 2),
+                "live_seconds": round(live_seconds, 2),
+                "content_revision": result.content_revision,
+                "embedded_chunks": result.embedded_chunks,
+                "reused_chunks": result.reused_chunks,
+                "removed_chunks": result.removed_chunks,
+                "scope_pending": result.scope_pending,
+                "scope_retrained": scope_retrained,
+            },
+        )
+
+
 def publish_from_store(store: ContentSource, settings: Settings, embedder: Embedder) -> BuildResult:
-    """Build and publish the store's live content; cheap when the published build already holds it.
+    """Build and publish the store's live content, scope classifier included; cheap when it is published already.
 
     When the scope examples changed (a guide's questions), the change is published first with the
-    current scope classifier, then again once a classifier for the new examples is trained outside
-    the lock, so neither the citizen nor another publisher waits for the training.
+    current scope classifier, then again once one for the new examples is trained outside the lock.
     """
     started = time.monotonic()
-    result, scope = _build_once(store, settings, embedder, None, defer=True)
+    result, scope = publish_once(store, settings, embedder)
     live_seconds = time.monotonic() - started
     rounds, embedded, removed = 0, result.embedded_chunks, result.removed_chunks
-    while result.scope_pending:
+    while result.scope_pending and rounds < SCOPE_ROUNDS:
         rounds += 1
         trained = train_with_cache(scope, embedder, current_build(settings.index_dir))
-        result, scope = _build_once(store, settings, embedder, trained, defer=rounds < SCOPE_ROUNDS)
+        result, scope = publish_once(store, settings, embedder, trained)
         embedded, removed = embedded + result.embedded_chunks, removed + result.removed_chunks
     if rounds:
         # Counted over the rounds: the first build embedded what changed, the next ones only the scope.
@@ -95,30 +119,29 @@ def publish_from_store(store: ContentSource, settings: Settings, embedder: Embed
         result = replace(
             result, embedded_chunks=embedded, reused_chunks=max(chunks - embedded, 0), removed_chunks=removed
         )
-    if result.rebuilt:
-        logger.info(
-            "kb.publish.rebuilt",
-            extra={
-                "seconds": round(time.monotonic() - started, 2),
-                "live_seconds": round(live_seconds, 2),
-                "content_revision": result.content_revision,
-                "embedded_chunks": result.embedded_chunks,
-                "reused_chunks": result.reused_chunks,
-                "removed_chunks": result.removed_chunks,
-                "scope_retrained": rounds > 0,
-            },
-        )
+    _log_rebuilt(result, time.monotonic() - started, live_seconds, rounds > 0)
     return result
+
+
+def published_state(index_dir: Path) -> tuple[int | None, bool]:
+    """The content revision the published build was made from (None: from the shipped files), and
+    whether its scope classifier is behind the examples."""
+    manifest = read_manifest(index_dir) or {}
+    revision = manifest.get("content_revision")
+    return (revision if isinstance(revision, int) else None), bool(manifest.get("scope_pending"))
 
 
 def published_revision(index_dir: Path) -> int | None:
     """The content revision the published build was made from; None for a build from the shipped files."""
-    revision = (read_manifest(index_dir) or {}).get("content_revision")
-    return revision if isinstance(revision, int) else None
+    return published_state(index_dir)[0]
 
 
 class IndexWatcher:
-    """A daemon thread that rebuilds the index whenever the store's revision differs from the published build's."""
+    """A daemon thread that rebuilds the index whenever the store's revision differs from the published build's.
+
+    A change is published at once; a scope classifier for changed questions is trained in a thread
+    of its own and published when ready, so the next change never waits for a training.
+    """
 
     def __init__(self, store: ContentSource, settings: Settings, embedder: Embedder, interval: float = 1.0) -> None:
         self.store = store
@@ -127,12 +150,51 @@ class IndexWatcher:
         self.interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._training: threading.Thread | None = None
+        self._trained: ScopeModel | None = None
+        self._training_failed_at = -math.inf
 
     def check(self) -> BuildResult | None:
-        """One comparison, and a build when the published index is behind (or ahead: a restored database)."""
-        if self.store.revision() == published_revision(self.settings.index_dir):
+        """One comparison, and a build when the published index is behind (or ahead: a restored database)
+        or a scope classifier it waits for is trained."""
+        with self._lock:
+            trained, self._trained = self._trained, None
+        revision, scope_pending = published_state(self.settings.index_dir)
+        # Nothing for the scope classifier to do now: none is behind, or one is in training (or just failed).
+        scope_settled = not scope_pending or self._is_training() or self._training_failed_recently()
+        if trained is None and scope_settled and self.store.revision() == revision:
             return None
-        return publish_from_store(self.store, self.settings, self.embedder)
+        started = time.monotonic()
+        result, scope = publish_once(self.store, self.settings, self.embedder, trained)
+        _log_rebuilt(result, time.monotonic() - started, time.monotonic() - started, trained is not None)
+        if result.scope_pending:
+            self._train_in_background(scope)
+        return result
+
+    def _is_training(self) -> bool:
+        return self._training is not None and self._training.is_alive()
+
+    def _training_failed_recently(self) -> bool:
+        return time.monotonic() - self._training_failed_at < TRAINING_RETRY_SECONDS
+
+    def _train_in_background(self, scope: ScopeExamples) -> None:
+        if self._is_training() or self._training_failed_recently():
+            return
+        base = current_build(self.settings.index_dir)
+
+        def train() -> None:
+            try:
+                model = train_with_cache(scope, self.embedder, base)
+            except Exception as exc:  # the published classifier stays; a later check tries again
+                self._training_failed_at = time.monotonic()
+                logger.error("kb.publish.scope_training_failed", extra={"error": f"{type(exc).__name__}: {exc}"})
+                return
+            with self._lock:
+                self._trained = model
+
+        self._training = threading.Thread(target=train, name="scope-training", daemon=True)
+        self._training.start()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="index-watcher", daemon=True)
@@ -141,8 +203,9 @@ class IndexWatcher:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        for thread in (self._thread, self._training):
+            if thread is not None:
+                thread.join(timeout)
 
     def _run(self) -> None:
         pause = 0.0  # the first check at once: the database may have moved on while this process was down

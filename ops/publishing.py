@@ -4,6 +4,8 @@ one, and the index published from it (make run, ops.serve, the bench and the int
 from __future__ import annotations
 
 import logging
+import shutil
+from pathlib import Path
 
 from core.settings import Settings
 from kb.content import SqlContentStore
@@ -11,6 +13,7 @@ from kb.content.engine import make_engine
 from kb.content.seed import import_shipped
 from kb.embedder import default_embedder
 from kb.index import BuildResult
+from kb.layout import BUILDS_DIR, CURRENT_LINK, current_build
 from kb.publish import publish_from_store
 from ops.database import upgrade
 
@@ -35,3 +38,16 @@ def publish_content(settings: Settings) -> BuildResult:
         return publish_from_store(store, settings, default_embedder(settings.embedding_model_path))
     finally:
         engine.dispose()
+
+
+def copy_published_index(source_dir: Path, target_dir: Path) -> None:
+    """A folder of its own holding a copy of ``source_dir``'s published build, so a stack that publishes
+    there (the bench, tests) embeds only what it changes and leaves the shared index alone."""
+    build = current_build(source_dir)
+    if target_dir.is_symlink():
+        target_dir.unlink()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    if build is None:
+        return
+    shutil.copytree(build, target_dir / BUILDS_DIR / build.name)
+    (target_dir / CURRENT_LINK).symlink_to(Path(BUILDS_DIR) / build.name)

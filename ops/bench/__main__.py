@@ -1,4 +1,5 @@
-"""make bench: latency, throughput and memory at 1, 10 and 50 citizens, ours beside a bare Rasa floor; start-up."""
+"""make bench: latency, throughput and memory at 1, 10 and 50 citizens, ours beside a bare Rasa floor; start-up;
+publish to live (a guide published in the content database to the citizen's answer)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from kb.prepare import ensure_index
 from ops.bench.floor import ensure_floor, run_floor
 from ops.bench.load import System, run_level, send_chat, send_rest, warm_up
 from ops.bench.ours import bench_settings, run_ours
-from ops.bench.report import FLOOR, OURS, Report, render, write_reports
+from ops.bench.publish import measure_publish_to_live
+from ops.bench.report import FLOOR, OURS, Report, publish_line, render, write_reports
 from ops.bench.startup import time_startup
 from ops.bench.stats import Level
 from ops.training import ensure_model
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a few messages at 1 and 5 citizens (a smoke run)")
     parser.add_argument("--no-startup", action="store_true", help="skip timing make run's start-up")
+    parser.add_argument("--no-publish", action="store_true", help="skip timing publish to live")
+    parser.add_argument("--publish-only", action="store_true", help="time publish to live only (no load, no start-up)")
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level)
@@ -69,10 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     model = ensure_model(settings)
     ensure_index(settings)
     bench_dir = settings.var_dir / "bench"
+    if args.publish_only:
+        # A quick look at one figure; the reports in reports/ stay those of the last whole run.
+        sys.stdout.write(publish_line(measure_publish_to_live(settings, model, bench_dir / "publish")) + "\n")
+        return 0
     floor_levels, ours_levels, floor_start, ours_start = measure_interleaved(
         settings, bench_dir / "floor", bench_settings(settings, bench_dir / "stack"), model, plan
     )
     startup = None if args.no_startup else time_startup(settings, bench_dir / "run")
+    publish = None if args.no_publish else measure_publish_to_live(settings, model, bench_dir / "publish")
     report = Report(
         started_at=started_at,
         total_seconds=time.monotonic() - started,
@@ -84,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         ours=ours_levels,
         startup_to_healthy={FLOOR: floor_start, OURS: ours_start},
         startup=startup,
+        publish=publish,
     )
     json_path, md_path = write_reports(report, settings.project_root / "reports")
     logger.info("bench.written", extra={"json": str(json_path), "markdown": str(md_path)})

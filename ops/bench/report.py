@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ops.bench.publish import TARGET_SECONDS, PublishToLive
 from ops.bench.startup import Startup
-from ops.bench.stats import Level, format_ratio, ratios, targets, verdict
+from ops.bench.stats import Level, Target, format_ratio, ratios, targets, verdict
 
 OURS = "borgerbot"
 FLOOR = "floor"
@@ -29,6 +30,7 @@ class Report:
     ours: list[Level]
     startup_to_healthy: dict[str, float] = field(default_factory=dict)  # each system's start in this run
     startup: Startup | None = None
+    publish: PublishToLive | None = None
 
 
 def _ms(value: float) -> str:
@@ -115,6 +117,32 @@ def startup_line(startup: Startup | None) -> str:
     return line + (f"\n  note: {s.note}" if s.note else "")
 
 
+def _seconds(value: float | None) -> str:
+    return "not live in time" if value is None else f"{value:.1f} s"
+
+
+def publish_line(publish: PublishToLive | None) -> str:
+    if publish is None:
+        return "publish to live: not measured"
+    if not publish.seconds:
+        return f"publish to live: {publish.note or 'not measured'}"
+    each = ", ".join(_seconds(s) for s in publish.seconds)
+    return (
+        f"publish to live (a sentence added to {publish.guide_id}'s short answer, saved with publish=True, "
+        f"{publish.question!r} asked every 0.25 s): median {_seconds(publish.median_seconds)} "
+        f"over {len(publish.seconds)} edits ({each})"
+    )
+
+
+def all_targets(report: Report) -> list[Target]:
+    """The load targets and, when it was measured, publish to live within TARGET_SECONDS."""
+    judged = targets(report.ours, report.floor)
+    if report.publish is not None and report.publish.seconds:
+        value = _seconds(report.publish.median_seconds)
+        judged.append(Target(f"publish to live, median <= {TARGET_SECONDS:.0f} s", value, report.publish.met))
+    return judged
+
+
 def error_lines(report: Report) -> list[str]:
     lines = []
     for name, levels in ((OURS, report.ours), (FLOOR, report.floor)):
@@ -130,7 +158,7 @@ def render(report: Report, markdown: bool = False) -> str:
     head = "## " if markdown else ""
     plan = "; ".join(f"{_citizens(c)}: {m} messages, cap {cap:.0f} s" for c, (m, cap) in report.plan.items())
     healthy = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in report.startup_to_healthy.items())
-    target_rows = [[t.label, t.value, verdict(t.met)] for t in targets(report.ours, report.floor)]
+    target_rows = [[t.label, t.value, verdict(t.met)] for t in all_targets(report)]
     parts = [
         f"{'# ' if markdown else ''}Borgerbot bench, {report.started_at}",
         f"{report.cores} cores; load average {report.load_average[0]:.2f} at the start, "
@@ -148,6 +176,8 @@ def render(report: Report, markdown: bool = False) -> str:
         "\n".join(error_lines(report)),
         f"{head}Start-up",
         startup_line(report.startup),
+        f"{head}Publish to live",
+        publish_line(report.publish),
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -156,7 +186,9 @@ def to_json(report: Report) -> dict[str, Any]:
     """The report as plain data, with the ratios and the targets judged."""
     data = asdict(report)
     data["ratios"] = {str(o.citizens): ratios(o, f) for f, o in zip(report.floor, report.ours, strict=True)}
-    data["targets"] = [asdict(t) for t in targets(report.ours, report.floor)]
+    data["targets"] = [asdict(t) for t in all_targets(report)]
+    if report.publish is not None:
+        data["publish"]["median_seconds"] = report.publish.median_seconds
     return data
 
 

@@ -9,15 +9,18 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core.settings import Settings
+from kb import publish, scope_cache
 from kb.confidence import Calibration
 from kb.index import build_lock
 from kb.layout import current_build, read_manifest
 from kb.municipalities import Municipality, load_municipalities
-from kb.publish import IndexWatcher, draft_search, publish_from_store, published_revision
+from kb.prepare import scope_examples_for
+from kb.publish import IndexWatcher, draft_search, publish_from_store, published_revision, published_state
 from kb.schema import Guide
 from kb.scope import ScopeModel
 from kb.search import GuideSearch
@@ -269,3 +272,41 @@ def test_draft_search_finds_the_drafts_text_and_the_published_search_does_not(
     # Only the draft's chunks were embedded (and the query); the published build is untouched.
     assert all("mitid-app" in text or "kodeviser" in text for text in embedder.embedded)
     assert published_revision(content_settings.index_dir) == 1
+
+
+def test_watcher_publishes_the_next_change_while_a_scope_classifier_trains(
+    store: FakeContentStore, content_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = FakeEmbedder()
+    publish_from_store(store, content_settings, embedder)
+    training_may_end = threading.Event()
+    real_training = scope_cache.train_with_cache
+
+    def slow_training(*args: Any) -> ScopeModel:
+        assert training_may_end.wait(30)
+        return real_training(*args)
+
+    monkeypatch.setattr(publish, "train_with_cache", slow_training)
+    watcher = IndexWatcher(store, content_settings, embedder, interval=0.02)
+    watcher.start()
+    try:
+        guide = store.guides["pas-pris"]
+        store.save(edited(guide, questions=[*guide.questions, "hvad med et nødpas i lufthavnen"]))
+        wait_for(lambda: published_state(content_settings.index_dir) == (2, True))
+        store.save(edited(store.guides["mitid-app"], body="Hent den nye MitID-app i din butik."))
+        wait_for(lambda: published_state(content_settings.index_dir) == (3, True))
+        assert not training_may_end.is_set()
+        training_may_end.set()
+        wait_for(lambda: published_state(content_settings.index_dir) == (3, False))
+    finally:
+        training_may_end.set()
+        watcher.stop()
+    scope = ScopeModel.load(content_settings.index_dir / "current")
+    assert (
+        scope is not None
+        and scope.fingerprint == scope_examples_for(store.list_guides(), content_settings).fingerprint()
+    )
+    assert (
+        "nye MitID-app"
+        in GuideSearch(content_settings.index_dir, embedder).search("MitID app", "kalundborg")[0].short_answer
+    )
