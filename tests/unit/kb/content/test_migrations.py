@@ -13,6 +13,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
+from bot.analytics.tables import metadata as analytics_metadata
 from core.settings import PROJECT_ROOT
 from kb.content.engine import make_engine
 from kb.content.markdown import guide_to_markdown
@@ -27,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9999"
-down_revision = "0001"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -67,7 +68,8 @@ def tables(url: str) -> set[str]:
 def test_upgrade_creates_every_table_in_a_new_folder(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'borgerbot.db'}"
     upgrade(url)
-    assert set(metadata.tables) | {"admin_users", "admin_sessions", "alembic_version"} == tables(url)
+    expected = set(metadata.tables) | set(analytics_metadata.tables) | {"admin_users", "admin_sessions"}
+    assert expected | {"alembic_version"} == tables(url)
     assert current_revision(url) == head()
 
 
@@ -109,7 +111,7 @@ def broken_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The real revisions plus one that fails after creating a table."""
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "9999_broken.py").write_text(BROKEN_REVISION, encoding="utf-8")
+    (folder / "versions" / "9999_broken.py").write_text(BROKEN_REVISION.replace("{head}", head()), encoding="utf-8")
     monkeypatch.setattr(database, "MIGRATIONS_DIR", folder)
     return folder
 
@@ -131,7 +133,7 @@ def test_a_failing_revision_keeps_the_database_at_its_revision(
     monkeypatch.setattr(database, "MIGRATIONS_DIR", broken_migrations)
     with pytest.raises(RuntimeError):
         upgrade(url)
-    assert current_revision(url) == "0001" and "half_made" not in tables(url)
+    assert current_revision(url) == head() and "half_made" not in tables(url)
 
 
 def test_the_command_line_migrates_the_configured_database(tmp_path: Path) -> None:
