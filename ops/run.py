@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from bot.admin.accounts import AccountStore
 from core.log import configure_logging
-from core.settings import get_settings
+from core.settings import Settings, get_settings
+from kb.content.engine import make_engine
 from kb.store import InvalidGuideError
 from ops.publishing import publish_content
 from ops.stack import ProcessDiedError
@@ -36,6 +38,22 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def _already_stopping(signum: int, frame: FrameType | None) -> None:
     # A second Ctrl-C must not cut the orderly stop short and leave processes behind.
     logger.info("run.already_stopping")
+
+
+def staff_pages_hint(settings: Settings) -> str:
+    """Where the staff pages are, and, while nobody can log in, how to make the first administrator."""
+    engine = make_engine(settings.gateway_database_url)
+    try:
+        has_users = bool(AccountStore(engine).list_users())
+    finally:
+        engine.dispose()
+    line = f"Staff pages (guides, municipality data): {settings.gateway_url}/admin/"
+    if has_users:
+        return line
+    return (
+        f"{line}\nNo staff account yet. Make the first administrator (you choose the password):\n"
+        '  .venv/bin/python -m bot.admin create-user --username <name> --name "<Full Name>" --role admin'
+    )
 
 
 def damaged_model(model: Path) -> str | None:
@@ -105,7 +123,8 @@ def main() -> int:
         logger.info(
             "run.ready", extra={"url": url, "docs": f"{url}/docs", "seconds": round(time.monotonic() - started, 1)}
         )
-        sys.stderr.write(f"\nBorgerbot is ready: {url}  (API docs: {url}/docs). Press Ctrl-C to stop.\n\n")
+        sys.stderr.write(f"\nBorgerbot is ready: {url}  (API docs: {url}/docs). Press Ctrl-C to stop.\n")
+        sys.stderr.write(staff_pages_hint(settings) + "\n\n")
         # From here on nothing that happens to one process stops the others: supervisord restarts
         # it, and one it gives up on stays down while the gateway answers with DDH's number.
         while True:

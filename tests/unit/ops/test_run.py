@@ -31,3 +31,19 @@ def test_a_model_cut_short_by_an_interrupted_training_is_named(tmp_path: Path) -
     assert problem is not None
     assert problem.startswith(f"The Rasa model {model} is damaged (")
     assert problem.endswith("Delete it and start `make run` again, which trains a new one.")
+
+
+def test_make_run_says_how_to_make_the_first_administrator(tmp_path: Path) -> None:
+    from bot.admin.accounts import AccountStore
+    from core.settings import Settings
+    from kb.content.engine import make_engine
+    from ops.database import upgrade
+    from ops.run import staff_pages_hint
+
+    settings = Settings(var_dir=tmp_path / "var")
+    upgrade(settings.gateway_database_url)
+    assert "python -m bot.admin create-user" in staff_pages_hint(settings)
+    engine = make_engine(settings.gateway_database_url)
+    AccountStore(engine).create_user("anna", "Anna", "et-langt-kodeord-42", "admin", None, "test")
+    hint = staff_pages_hint(settings)
+    assert hint.endswith("/admin/") and "create-user" not in hint
