@@ -24,6 +24,7 @@ from bot.admin.accounts import AccountStore
 from bot.admin.assistant import StaffAssistant
 from bot.admin.csrf import CSRF_FAILED, SIGNING_NAMESPACE, UPLOAD_PATHS
 from bot.admin.routes import auth, conversations_admin, guides, history, municipalities, tester, transfer, users
+from bot.admin.routes.reports import router as reports_router
 from bot.admin.web import CSRF_COOKIE, HERE, PREFIX, LoginRequiredError, PageError, page, templates
 from core.settings import Settings
 from kb.content.engine import make_engine
@@ -127,6 +128,7 @@ def create_admin_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, guides, history, municipalities, tester, transfer, users, conversations_admin):
         app.include_router(module.router)
+    app.include_router(reports_router)  # the weekly review (issue 15)
     protected: ASGIApp = asgi_csrf(
         app,
         cookie_name=CSRF_COOKIE,

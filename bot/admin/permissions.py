@@ -9,6 +9,7 @@ The rules (docs/admin.md, "Roles"), for a guide whose `scope` is `national` or a
 - `admin`: every guide and every municipality's data; the only role that manages staff accounts.
 - `manager` (one municipality, issue 15): reads national guides and its own municipality's local
   guides and data; changes nothing.
+- The weekly review (issue 15) of a municipality: its managers and editors, and administrators.
 
 An inactive account may do nothing at all. Publishing needs exactly what editing needs: whoever
 may change a guide may also put it in front of citizens (there is no separate approval step).
@@ -80,6 +81,23 @@ def can_edit_municipality(user: StaffUser, slug: str) -> bool:
     if user.role is Role.ADMIN:
         return True
     return user.role is Role.EDITOR and _own(user, slug)
+
+
+def can_read_reports(user: StaffUser, slug: str) -> bool:
+    """Whether the user may see a municipality's weekly review (figures, question groups, conversations)
+    and set its question groups' states: its managers and editors, and administrators."""
+    if not user.active:
+        return False
+    if user.role is Role.ADMIN:
+        return True
+    return user.role in (Role.MANAGER, Role.EDITOR) and _own(user, slug)
+
+
+def may_see_reports(user: StaffUser) -> bool:
+    """Whether the user may see some municipality's weekly review (the menu shows "Rapporter")."""
+    return user.active and (
+        user.role is Role.ADMIN or (user.role in (Role.MANAGER, Role.EDITOR) and bool(user.municipality))
+    )
 
 
 def can_manage_users(user: StaffUser) -> bool:
