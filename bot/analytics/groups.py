@@ -2,48 +2,36 @@
 
 A week's unanswered questions (bot.analytics.rows.is_unanswered: a clarification, or a hand-over
 for lack of an answer; never a request for a human or another matter) and the week before's are
-embedded with the guide index's e5 model and clustered together (scikit-learn agglomerative,
-cosine, average linkage, ``DISTANCE_THRESHOLD``), so a group means the same in both weeks. Each
-group is named by its most central question and recognised in ``analytics_question_groups`` by
-its centroid (``MATCH_SIMILARITY``), so its state (new, writing, resolved by a guide, ignored)
-is kept from week to week.
+clustered together (bot.analytics.clustering). Each group is recognised in
+``analytics_question_groups`` by its centroid (``MATCH_SIMILARITY``), so its state (new, writing,
+resolved by a guide, ignored) is kept from week to week.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.analytics.rows import TurnRow, is_unanswered
+from bot.analytics.clustering import Cluster, cluster_questions, unanswered_counts
+from bot.analytics.rows import TurnRow
 from bot.analytics.tables import groups_table
-from bot.analytics.vectors import Vectors, embed_questions
+from bot.analytics.vectors import Vectors
 from bot.analytics.weeks import shift_week
 from kb.content.audit import record
 from kb.embedder import Embedder
 
 logger = logging.getLogger(__name__)
 
-# Two questions (or groups, on average) closer than this cosine distance are one group. Tuned
-# on tests/unit/bot/analytics/paraphrases.py with multilingual-e5-small's query vectors: 0.10
-# gives the best agreement with the labels (adjusted Rand 0.76, pairwise precision and recall
-# 0.78); 0.09 splits paraphrases, 0.11 merges different questions on the same thing ("mistet
-# kørekort" and "mistet sundhedskort" are 0.97 alike to this model).
-DISTANCE_THRESHOLD = 0.10
 # A group this week is a stored group when their centroids are at least this alike (cosine). The
 # same questions split over two weeks come out at 0.936 or more on the paraphrase set; different
 # questions mostly under 0.93.
 MATCH_SIMILARITY = 0.93
-# At most this many distinct questions are clustered (the pairwise distances grow with its square);
-# the rarer ones join the nearest group, or stand alone.
-MAX_CLUSTERED = 2_000
 # The questions a new guide is started with ("Skriv en vejledning for denne gruppe").
 MAX_GUIDE_QUESTIONS = 20
 
@@ -63,16 +51,6 @@ class GroupStateError(ValueError):
 
 class GroupNotFoundError(LookupError):
     """No stored group has this id."""
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """Questions that mean the same, with how often each was asked this week and the week before."""
-
-    label: str
-    centroid: Vectors
-    this_week: Counter[str]
-    last_week: Counter[str]
 
 
 @dataclass(frozen=True)
@@ -111,76 +89,6 @@ class QuestionGroup:
     def guide_questions(self) -> list[str]:
         """The questions a guide written for this group starts with."""
         return [question for question, _ in self.questions[:MAX_GUIDE_QUESTIONS]]
-
-
-def _text(question: str) -> str:
-    return " ".join(question.split())
-
-
-def unanswered_counts(turns: Sequence[TurnRow]) -> Counter[str]:
-    """The distinct unanswered questions among these turns, with how often each was asked."""
-    return Counter(_text(turn.question) for turn in turns if is_unanswered(turn))
-
-
-def _unit(vector: Vectors) -> Vectors:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
-
-
-def cluster_labels(vectors: Vectors, threshold: float = DISTANCE_THRESHOLD) -> list[int]:
-    """Agglomerative clustering of unit vectors (cosine, average linkage): one label per row."""
-    if len(vectors) < 2:
-        return [0] * len(vectors)
-    model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold)
-    return [int(label) for label in model.fit_predict(vectors)]
-
-
-def cluster_questions(
-    this_week: Counter[str], last_week: Counter[str], embedder: Embedder, threshold: float = DISTANCE_THRESHOLD
-) -> list[Cluster]:
-    """Both weeks' questions clustered together; each cluster named by its most central question."""
-    weight = this_week + last_week
-    texts = [text for text, _ in sorted(weight.items(), key=lambda item: (-item[1], item[0]))]
-    if not texts:
-        return []
-    vectors = embed_questions(embedder, texts)
-    head = min(len(texts), MAX_CLUSTERED)
-    labels = cluster_labels(vectors[:head], threshold)
-    members: dict[int, list[int]] = {}
-    for row, label in enumerate(labels):
-        members.setdefault(label, []).append(row)
-    if head < len(texts):
-        _attach_rest(vectors, head, members, threshold)
-    clusters = []
-    for rows in members.values():
-        counts = np.array([weight[texts[row]] for row in rows], dtype=np.float32)
-        block = vectors[rows]
-        # The most central question: the highest count-weighted mean similarity to the others.
-        central = rows[int(np.argmax((block @ block.T) @ counts))]
-        clusters.append(
-            Cluster(
-                label=texts[central],
-                centroid=_unit((block * counts[:, None]).sum(axis=0)),
-                this_week=Counter({texts[r]: this_week[texts[r]] for r in rows if this_week[texts[r]]}),
-                last_week=Counter({texts[r]: last_week[texts[r]] for r in rows if last_week[texts[r]]}),
-            )
-        )
-    return clusters
-
-
-def _attach_rest(vectors: Vectors, head: int, members: dict[int, list[int]], threshold: float) -> None:
-    """Questions past MAX_CLUSTERED join the closest group within the threshold, or stand alone."""
-    keys = list(members)
-    centroids = np.stack([_unit(vectors[members[key]].sum(axis=0)) for key in keys])
-    similarity = vectors[head:] @ centroids.T
-    next_key = max(keys) + 1
-    for offset, row in enumerate(range(head, len(vectors))):
-        best = int(np.argmax(similarity[offset]))
-        if 1.0 - float(similarity[offset, best]) < threshold:
-            members[keys[best]].append(row)
-        else:
-            members[next_key] = [row]
-            next_key += 1
 
 
 def _stored(mapping: dict[str, object]) -> StoredGroup:

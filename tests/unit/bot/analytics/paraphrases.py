@@ -1,7 +1,8 @@
 """A small labelled set of Danish questions the bot could not answer: paraphrases of the same
 question share a label, different questions (some on the same subject) do not.
 
-It tunes ``bot.analytics.groups.DISTANCE_THRESHOLD`` and ``MATCH_SIMILARITY`` with the real e5 model.
+It tunes ``bot.analytics.clustering.DISTANCE_THRESHOLD`` and ``bot.analytics.groups.MATCH_SIMILARITY``
+with the real e5 model.
 """
 
 from __future__ import annotations

@@ -12,17 +12,16 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.analytics import groups
+from bot.analytics import clustering
+from bot.analytics.clustering import Cluster, cluster_questions, unanswered_counts
 from bot.analytics.groups import (
     GroupNotFoundError,
     GroupStateError,
     StoredGroup,
-    cluster_questions,
     get_group,
     match_groups,
     question_groups,
     set_state,
-    unanswered_counts,
 )
 from bot.analytics.rows import TurnRow
 from kb.content.tables import audit_table
@@ -110,7 +109,7 @@ def test_the_label_is_the_most_central_question() -> None:
 
 
 def test_the_rarest_questions_past_the_limit_join_the_nearest_group(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(groups, "MAX_CLUSTERED", 2)
+    monkeypatch.setattr(clustering, "MAX_CLUSTERED", 2)
     this_week = Counter({KOREKORT: 5, SKRALD: 4, "Hvordan fornyer jeg mit kørekort": 1, NAVN: 1})
     clusters = cluster_questions(this_week, Counter(), FakeEmbedder())
     assert sorted(sorted(c.this_week) for c in clusters) == sorted(
@@ -147,9 +146,9 @@ def _stored(group_id: int, vector: list[float]) -> StoredGroup:
 
 def test_matching_takes_the_most_alike_pairs_first_and_each_once() -> None:
     clusters = [
-        groups.Cluster("a", _stored(0, [1, 0.2, 0]).centroid, Counter(), Counter()),
-        groups.Cluster("b", _stored(0, [1, 0.1, 0]).centroid, Counter(), Counter()),
-        groups.Cluster("c", _stored(0, [0, 0, 1]).centroid, Counter(), Counter()),
+        Cluster("a", _stored(0, [1, 0.2, 0]).centroid, Counter(), Counter()),
+        Cluster("b", _stored(0, [1, 0.1, 0]).centroid, Counter(), Counter()),
+        Cluster("c", _stored(0, [0, 0, 1]).centroid, Counter(), Counter()),
     ]
     stored = [_stored(7, [1, 0.1, 0]), _stored(8, [0, 1, 0]), _stored(9, [5, 1, 5])]
     matched = match_groups(clusters, stored)

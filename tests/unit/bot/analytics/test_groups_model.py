@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from bot.analytics.groups import MATCH_SIMILARITY, StoredGroup, cluster_labels, cluster_questions, match_groups
+from bot.analytics.clustering import cluster_labels, cluster_questions
+from bot.analytics.groups import MATCH_SIMILARITY, StoredGroup, match_groups
 from bot.analytics.vectors import embed_questions
 from core.settings import Settings
 from kb.embedder import Embedder, default_embedder
