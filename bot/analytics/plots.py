@@ -73,12 +73,18 @@ def trend_plot(trend: Sequence[Figures]) -> Plot:
     contained = [_share(figures.containment.value) for figures in trend]
     figure = _figure()
     axes = figure.subplots()
-    axes.plot(labels, fallback, color=ORANGE, marker="o", linestyle="-", label="Andel beskeder uden svar")
-    axes.plot(labels, contained, color=BLUE, marker="s", linestyle="--", label="Andel samtaler klaret uden medarbejder")
-    axes.set_ylim(0, 100)
+    # Numbered positions, so a week without data keeps its place on the axis (a gap in the line).
+    positions = list(range(len(labels)))
+    axes.plot(positions, fallback, color=ORANGE, marker="o", linestyle="-", label="Andel beskeder uden svar")
+    axes.plot(
+        positions, contained, color=BLUE, marker="s", linestyle="--", label="Andel samtaler klaret uden medarbejder"
+    )
+    axes.set_xticks(positions, labels)
+    axes.set_xlim(-0.5, len(labels) - 0.5)
+    axes.set_ylim(0, 104)  # room for a point at 100 %
     axes.set_ylabel("Procent")
     axes.grid(axis="y", color="#d0d0d0")
-    axes.legend(loc="upper left", fontsize="small", frameon=False)
+    figure.legend(loc="outside lower center", ncols=2, fontsize="small", frameon=False)
     rows = tuple(
         (f.week, percent(f.fallback_rate), percent(f.containment), str(f.citizen_messages), str(f.conversations))
         for f in trend
@@ -139,7 +145,7 @@ def hour_plot(week: str, messages: Sequence[int], fallbacks: Sequence[int]) -> P
     axes.set_xlabel("Time på døgnet (dansk tid)")
     axes.set_ylabel("Beskeder")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper left", fontsize="small", frameon=False)
+    figure.legend(loc="outside lower center", ncols=2, fontsize="small", frameon=False)
     return Plot(
         key="hours",
         title=f"Beskeder efter time på døgnet, {week}",

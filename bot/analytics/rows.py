@@ -77,7 +77,7 @@ class TurnRow:
             raise ValueError("a turn's time must be timezone-aware")
         local = self.at.astimezone(COPENHAGEN)
         object.__setattr__(self, "local", local)
-        object.__setattr__(self, "week", iso_week(self.at))
+        object.__setattr__(self, "week", iso_week(local))
         object.__setattr__(self, "hour", local.hour)
 
 
@@ -130,7 +130,7 @@ def _row(mapping: RowMapping) -> TurnRow:
         feedback=mapping["feedback"],
         language=mapping["language"],
         question=mapping["question"],
-        replies=_replies(mapping["replies"]),
+        replies=_replies(mapping.get("replies")),
         source=mapping["source"],
     )
 
@@ -139,13 +139,15 @@ _ORDER = (turns_table.c.at, turns_table.c.turn_index, turns_table.c.id)
 
 
 def load_turns(engine: Engine, municipality: str, weeks: Sequence[str]) -> list[TurnRow]:
-    """A municipality's turns in the given weeks (Copenhagen ISO weeks), oldest first."""
+    """A municipality's turns in the given weeks (Copenhagen ISO weeks), oldest first, without the replies."""
     if not weeks:
         return []
     bounds = [week_bounds(week) for week in weeks]
     wanted = set(weeks)
+    # The figures and groups never read the bot's replies (a transcript does: load_conversation).
+    columns = [column for column in turns_table.c if column.name != "replies"]
     query = (
-        select(turns_table)
+        select(*columns)
         .where(turns_table.c.municipality == municipality)
         .where(turns_table.c.at >= min(start for start, _ in bounds))
         .where(turns_table.c.at < max(end for _, end in bounds))
