@@ -177,3 +177,8 @@ def test_the_new_guide_form_takes_questions_from_the_weekly_review(site: AdminSi
         .text
     )
     assert "hvornår åbner I\nhar I åbent lørdag</textarea>" in page
+
+
+def test_the_body_hint_shows_how_to_write_a_fee(site: AdminSite) -> None:
+    page = site.browser("kalundborg").get("/admin/guides/new").text
+    assert "Gebyrer skrives {{gebyr:id}}." in page
