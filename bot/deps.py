@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from bot.analytics.gateway_turns import TurnRecorder
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.sessions import SessionStore
@@ -49,6 +50,11 @@ def get_hotline(request: Request) -> Hotline:
     return hotline
 
 
+def get_turns(request: Request) -> TurnRecorder:
+    turns: TurnRecorder = request.app.state.turns
+    return turns
+
+
 def get_limiters(request: Request) -> Limiters:
     limiters: Limiters = request.app.state.limiters
     return limiters
@@ -60,3 +66,4 @@ SessionsDep = Annotated[SessionStore, Depends(get_sessions)]
 MunicipalitiesDep = Annotated[dict[str, Municipality], Depends(get_municipalities)]
 LimitersDep = Annotated[Limiters, Depends(get_limiters)]
 HotlineDep = Annotated[Hotline, Depends(get_hotline)]
+TurnsDep = Annotated[TurnRecorder, Depends(get_turns)]

@@ -15,6 +15,7 @@ from redis import asyncio as aioredis
 
 from bot.admin.app import make_admin
 from bot.admin.web import PREFIX as ADMIN_PREFIX
+from bot.analytics.gateway_turns import SqlTurnRecorder, TurnRecorder
 from bot.analytics.retention_stores import close_stores, open_stores
 from bot.api import chat, health, history, municipalities, pages
 from bot.deps import Limiters
@@ -27,6 +28,7 @@ from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all
 from bot.sessions import SessionStore, SqlSessionStore, make_engine
 from core.log import configure_logging
 from core.settings import Settings, get_settings
+from kb.content.engine import make_engine as make_app_engine
 from kb.live import LiveMunicipalities
 from kb.municipalities import load_hotline
 
@@ -49,8 +51,9 @@ def create_app(
     rasa: RasaClient | None = None,
     sessions: SessionStore | None = None,
     admin: bool = True,
+    turns: TurnRecorder | None = None,
 ) -> FastAPI:
-    """Build the gateway; tests pass fakes for Rasa or the session store."""
+    """Build the gateway; tests pass fakes for Rasa, the session store or the turn recorder."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     # Municipality data follow the published build (a phone or hours saved in the admin show at
@@ -68,6 +71,12 @@ def create_app(
         app.state.settings = settings
         app.state.rasa = rasa or http_rasa
         app.state.sessions = sessions or SqlSessionStore(make_engine(settings.gateway_database_url))
+        # The turns Rasa never sees (another language, the degraded 503) go to the review from here.
+        recorder, turns_engine = turns, None
+        if recorder is None:
+            turns_engine = make_app_engine(settings.gateway_database_url)
+            recorder = SqlTurnRecorder(turns_engine)
+        app.state.turns = recorder
         app.state.municipalities = live
         app.state.hotline = load_hotline(settings.kb_dir)
         redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
@@ -79,6 +88,8 @@ def create_app(
         yield
         retention.cancel()
         close_stores(conversation_stores)
+        if turns_engine is not None:
+            turns_engine.dispose()
         if redis is not None:
             await redis.aclose()
         if http_rasa is not None:

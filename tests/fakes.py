@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.analytics.gateway_turns import GatewayTurn
 from bot.rasa_client import RasaUnavailableError
 from core.topics import topic_of_guide_id
 from kb.confidence import Calibration
@@ -32,6 +33,16 @@ class FakeRasa:
 
     async def is_healthy(self) -> tuple[bool, str]:
         return (not self.fail, "ok" if not self.fail else "down")
+
+
+class FakeTurnRecorder:
+    """Keeps the turns the gateway records itself (bot.analytics.gateway_turns), in order."""
+
+    def __init__(self) -> None:
+        self.turns: list[GatewayTurn] = []
+
+    def record(self, turn: GatewayTurn) -> None:
+        self.turns.append(turn)
 
 
 class FakeEmbedder:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from bot import messages
+from bot.analytics.gateway_turns import TurnRecorder, degraded_turn, other_language_turn, turn_index
 from bot.api.guards import (
     GUARD_RESPONSES,
     client_address,
@@ -21,7 +22,7 @@ from bot.api.guards import (
     require_rate,
     require_session,
 )
-from bot.deps import HotlineDep, LimitersDep, MunicipalitiesDep, RasaDep, SessionsDep, SettingsDep
+from bot.deps import HotlineDep, LimitersDep, MunicipalitiesDep, RasaDep, SessionsDep, SettingsDep, TurnsDep
 from bot.language import detect_language
 from bot.masking import Masked, mask_personal_data
 from bot.rasa_client import RasaUnavailableError, probe
@@ -50,6 +51,16 @@ def degraded_response(session_id: str, hotline: Hotline) -> JSONResponse:
         degraded=True,
     )
     return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content=body.model_dump(mode="json"))
+
+
+def degraded(
+    session: Session, question: str, hotline: Hotline, sessions: SessionStore, turns: TurnRecorder
+) -> JSONResponse:
+    """The 503, recorded for the weekly review as a technical hand-over (Rasa has no turn for it)."""
+    index = turn_index(sessions.history(session.id))
+    reply = messages.with_ddh(messages.DEGRADED, hotline)
+    turns.record(degraded_turn(session.id, session.municipality, index, question, [reply]))
+    return degraded_response(session.id, hotline)
 
 
 def removal_notice(masked: Masked) -> BotMessage | None:
@@ -103,6 +114,7 @@ async def chat(
     municipalities: MunicipalitiesDep,
     limiters: LimitersDep,
     hotline: HotlineDep,
+    turns: TurnsDep,
 ) -> ChatResponse | JSONResponse:
     """Send the citizen's message to the assistant and return its replies."""
     # Cleaned before anything reads it: invisible characters could hide a CPR number from the
@@ -138,6 +150,9 @@ async def chat(
     if language is not None and not language.nordic:
         logger.info("chat.not_danish", extra={"session": session.id, "language": language.code})
         replies = [*([notice] if notice else []), *not_danish_reply(language.code, hotline)]
+        index = turn_index(sessions.history(session.id))
+        texts = [reply.text for reply in replies]
+        turns.record(other_language_turn(session.id, session.municipality, index, masked.text, language.code, texts))
         record_turn(sessions, session.id, citizen, replies)
         return ChatResponse(session_id=session.id, messages=replies, escalated=True)
 
@@ -145,7 +160,7 @@ async def chat(
         raw = await rasa.send(session.id, masked.text, {"municipality": session.municipality})
     except RasaUnavailableError as exc:
         logger.error("chat.degraded", extra={"reason": "rasa_unavailable", "error": str(exc), "session": session.id})
-        return degraded_response(session.id, hotline)
+        return degraded(session, masked.text, hotline, sessions, turns)
 
     bot_messages, escalated = to_bot_messages(raw)
     if not bot_messages:
@@ -154,7 +169,7 @@ async def chat(
             ok, detail = await probe(http, "/health", settings.health_timeout_seconds)
         reason = "no_reply" if ok else f"action_server_{detail}"
         logger.error("chat.degraded", extra={"reason": reason, "session": session.id})
-        return degraded_response(session.id, hotline)
+        return degraded(session, masked.text, hotline, sessions, turns)
 
     replies = [notice, *bot_messages] if notice else bot_messages
     record_turn(sessions, session.id, citizen, replies)
