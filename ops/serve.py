@@ -4,7 +4,7 @@ It makes ready what that process needs (Rasa: the model for the current training
 server: the content database migrated and the guide index published from it), then replaces itself
 with the process as ops.stack defines it, so the server runs exactly what `make run` runs and
 systemd watches the real process (same pid).
-Usage: ``python -m ops.serve actions|rasa|gateway``.
+Usage: ``python -m ops.serve actions|rasa|gateway|analytics``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ops.stack import process_specs
 from ops.training import ensure_model
 
 logger = logging.getLogger("ops.serve")
-PROGRAMS = ("actions", "rasa", "gateway")
+PROGRAMS = ("actions", "rasa", "gateway", "analytics")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The three processes of the assistant (action server, Rasa server, gateway): their one definition,
+"""The processes of the assistant (action server, Rasa server, gateway, analytics consumer): their one definition,
 and `Stack`, which starts, watches and stops them without supervision (for tests, eval and bench).
 
 `make run` supervises the same definitions with supervisord (ops.supervisor); a municipality's
@@ -28,12 +28,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class ProcessSpec:
-    """One process of the stack: what to run (its child, not started), where it answers its health check."""
+    """One process of the stack: what to run (its child, not started), where it answers its health check.
+
+    A process without a port (the analytics consumer) has no health URL: it counts as started once
+    it runs (under supervisord: once it has stayed up ``start_seconds``).
+    """
 
     name: str
     child: Child
-    health_url: str
-    port: int
+    health_url: str | None
+    port: int | None
     # How long it must stay up to count as started (supervisord's startsecs); a crash sooner is a failed start.
     start_seconds: int = 5
 
@@ -75,7 +79,7 @@ def explain_exit(spec: ProcessSpec, returncode: int | None) -> str:
         cause = f"it was killed by signal {name}"
         if -returncode == signal.SIGKILL:
             cause += " (by someone, or by the kernel when memory ran out)"
-    elif "address already in use" in tail.lower() or "errno 98" in tail.lower():
+    elif spec.port is not None and ("address already in use" in tail.lower() or "errno 98" in tail.lower()):
         cause = f"port {spec.port} is already in use by another program"
     elif returncode is None:
         cause = "it exited for a reason its supervisor did not record"
@@ -85,7 +89,7 @@ def explain_exit(spec: ProcessSpec, returncode: int | None) -> str:
 
 
 def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
-    """The three processes in start order, with their command, environment, log and health check.
+    """The processes in start order, with their command, environment, log and health check.
 
     The one place that says how each is run: `Stack`, the supervisord config and ops.serve all read it.
     Writes Rasa's endpoints file, which its command names.
@@ -113,6 +117,7 @@ def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
     gateway_argv = [sys.executable, "-m", "uvicorn", "--factory", "bot.main:create_app"]
     gateway_argv += ["--host", settings.gateway_host, "--port", str(settings.gateway_port), "--no-access-log"]
     actions_argv = [sys.executable, "-m", "actions.server", "--port", str(settings.action_port)]
+    analytics_argv = [sys.executable, "-m", "bot.analytics", "consume"]
     return [
         ProcessSpec(
             "actions",
@@ -133,6 +138,13 @@ def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
             Child("The gateway", gateway_argv, logs / "gateway.log", root, env),
             f"http://127.0.0.1:{settings.gateway_port}/api/v1/health",
             settings.gateway_port,
+        ),
+        # Rasa's events into the weekly review's tables (docs/review.md); citizens never wait on it.
+        ProcessSpec(
+            "analytics",
+            Child("The analytics consumer", analytics_argv, logs / "analytics.log", root, env),
+            None,
+            None,
         ),
     ]
 
@@ -174,7 +186,8 @@ class Stack:
                 self.raise_if_dead()
                 for spec in list(pending):
                     try:
-                        if http.get(spec.health_url, timeout=2).status_code == 200:
+                        # No health URL: running is all it can say (raise_if_dead reports a death).
+                        if spec.health_url is None or http.get(spec.health_url, timeout=2).status_code == 200:
                             pending.remove(spec)
                             logger.info("stack.healthy", extra={"component": spec.name})
                     except httpx.HTTPError:
@@ -186,7 +199,7 @@ class Stack:
                     time.sleep(0.5)
 
     def stop(self) -> None:
-        """Stop in reverse order: gateway first, so no citizen reaches a half stack."""
+        """Stop in reverse order: the consumer, then the gateway, so no citizen reaches a half stack."""
         for spec in reversed(self.specs):
             spec.child.send(signal.SIGTERM)
         for spec in reversed(self.specs):

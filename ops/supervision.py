@@ -175,6 +175,11 @@ class Supervision:
 def _meanwhile(spec: ProcessSpec) -> str:
     if spec.name == "gateway":
         return "Citizens cannot reach the assistant now. Fix the cause, then start `make run` again."
+    if spec.name == "analytics":
+        return (
+            "Citizens are answered as before; the weekly review's figures wait, and no event is lost "
+            "(they wait in the event broker). Fix the cause, then start `make run` again."
+        )
     return (
         "Meanwhile the gateway answers every message with a 503 and Den Digitale Hotline's number. "
         "Fix the cause, then start `make run` again."

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # A unix socket's path must fit in sockaddr_un (108 bytes on Linux, with the final NUL).
 MAX_SOCKET_PATH = 100
 # Start order is priority order; supervisord stops in the reverse, so the gateway stops first.
-PRIORITIES = {"actions": 100, "rasa": 200, "gateway": 300}
+PRIORITIES = {"actions": 100, "rasa": 200, "gateway": 300, "analytics": 400}
 
 
 def config_path(settings: Settings) -> Path:
@@ -148,6 +148,8 @@ def ports_in_use(settings: Settings, specs: Sequence[ProcessSpec]) -> list[str]:
     """Plain words for each port of the stack that another program holds already."""
     problems = []
     for spec in specs:
+        if spec.port is None:
+            continue
         host = settings.gateway_host if spec.name == "gateway" else "127.0.0.1"
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
             # As the servers bind: a port left in TIME_WAIT by an earlier run is free.
@@ -235,6 +237,9 @@ class SupervisedStack:
         return int(self.info(name)["pid"])
 
     def healthy(self, spec: ProcessSpec, timeout: float = 2.0) -> bool:
+        if spec.health_url is None:
+            # RUNNING: supervisord saw it stay up its startsecs.
+            return bool(self.info(spec.name)["statename"] == "RUNNING")
         try:
             return httpx.get(spec.health_url, timeout=timeout).status_code == 200
         except httpx.HTTPError:

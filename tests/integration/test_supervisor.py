@@ -111,11 +111,12 @@ def test_restarts_the_killed_gives_up_on_the_crashing_and_keeps_the_rest(supervi
     assert events[-1].seconds is not None and events[-1].seconds <= time.monotonic() - killed_at
     assert supervised.pid("actions") not in (0, killed_pid)
     assert supervised.pid("gateway") == gateway_pid, "the gateway was never restarted"
-    assert httpx.get(gateway.health_url, timeout=5).status_code == 200
+    assert gateway.health_url is not None and httpx.get(gateway.health_url, timeout=5).status_code == 200
 
 
 def test_stop_ends_every_program_and_supervisord(supervised: SupervisedStack) -> None:
     actions = supervised.spec("actions")
+    assert actions.health_url is not None
     wait_healthy(supervised, actions)
     pids = [supervised.pid(name) for name in ("actions", "gateway")]
     assert all(pids)

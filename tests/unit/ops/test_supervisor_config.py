@@ -30,7 +30,7 @@ def parsed(settings: Settings, inherited: dict[str, str]) -> dict[str, Any]:
 def test_every_process_of_the_stack_is_a_supervised_program(settings: Settings) -> None:
     programs = parsed(settings, {"PATH": "/usr/bin"})
     specs = {spec.name: spec for spec in process_specs(settings, MODEL)}
-    assert set(programs) == {"actions", "rasa", "gateway"}
+    assert set(programs) == {"actions", "rasa", "gateway", "analytics"}
     for name, program in programs.items():
         spec = specs[name]
         assert shlex.split(program.command) == list(spec.child.argv)
@@ -47,7 +47,7 @@ def test_every_process_of_the_stack_is_a_supervised_program(settings: Settings) 
 def test_gateway_starts_last_and_so_stops_first(settings: Settings) -> None:
     programs = parsed(settings, {})
     order = sorted(programs, key=lambda name: programs[name].priority)
-    assert order == ["actions", "rasa", "gateway"]
+    assert order == ["actions", "rasa", "gateway", "analytics"]
 
 
 def test_environment_survives_supervisords_quoting_and_expansion(
