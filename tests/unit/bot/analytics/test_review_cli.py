@@ -78,5 +78,14 @@ def test_the_bench_times_every_stage(configured: Path, capsys: pytest.CaptureFix
     assert main(["--bench", "--turns", "2000", "--week", "2026-W48"], embedder=FakeEmbedder()) == 0
     summary = json.loads(capsys.readouterr().out.strip())
     assert summary["turns"] == 2000 and summary["week"] == "2026-W48"
-    assert set(summary["seconds"]) == {"seed", "load", "figures", "model_load", "groups", "plots", "report_total_warm", "files"}
+    assert set(summary["seconds"]) == {
+        "seed",
+        "load",
+        "figures",
+        "model_load",
+        "groups",
+        "plots",
+        "report_total_warm",
+        "files",
+    }
     assert summary["question_groups"] > 0
