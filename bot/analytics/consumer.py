@@ -25,9 +25,10 @@ from typing import Any
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import AMQPError
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import Connection, Engine, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.analytics.rasa_tables import broker_events_table
 from bot.analytics.tables import checkpoints_table
 from bot.analytics.writer import (
     Counts,
@@ -45,15 +46,6 @@ BATCH_SIZE = 200
 POLL_SECONDS = 1.0
 # Between maintenance passes (ending turns that stayed open, forgetting idle states).
 MAINTENANCE_SECONDS = 60.0
-
-# Rasa's SQL broker table (rasa.core.brokers.sql.SQLEventBroker), which Rasa creates in its own database.
-broker_events = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("data", Text),
-)
 
 
 @dataclass(frozen=True)
@@ -125,12 +117,12 @@ class SqlBrokerConsumer:
     def _rows_after(self, position: int, limit: int) -> list[Any]:
         if not self._table_seen:
             # Rasa creates its table when it starts; until then there is nothing to read.
-            self._table_seen = inspect(self.events).has_table(broker_events.name)
+            self._table_seen = inspect(self.events).has_table(broker_events_table.name)
             if not self._table_seen:
                 return []
-        query = select(broker_events.c.id, broker_events.c.data).where(broker_events.c.id > position)
+        query = select(broker_events_table.c.id, broker_events_table.c.data).where(broker_events_table.c.id > position)
         with self.events.connect() as conn:
-            return list(conn.execute(query.order_by(broker_events.c.id).limit(limit)))
+            return list(conn.execute(query.order_by(broker_events_table.c.id).limit(limit)))
 
     def consume_batch(self) -> Counts:
         """One batch in one transaction; empty Counts when caught up."""

@@ -18,12 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    Float,
-    Integer,
-    MetaData,
-    String,
     Table,
-    Text,
     case,
     cast,
     delete,
@@ -33,6 +28,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from bot.analytics.rasa_tables import broker_events_table, tracker_events_table
 from bot.analytics.tables import pending_table, turns_table
 from bot.sessions import make_engine as make_plain_engine
 from bot.sessions import messages_table, sessions_table
@@ -41,28 +37,6 @@ from kb.content.engine import make_engine
 
 # Ids per IN (...) list: well under SQLite's and PostgreSQL's limits on bound parameters.
 CHUNK = 500
-
-# Rasa's SQL tracker store (rasa.core.tracker_store.SQLTrackerStore.SQLEvent); Rasa creates it.
-tracker_events_table = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255), nullable=False, index=True),
-    Column("type_name", String(255), nullable=False),
-    Column("timestamp", Float),  # seconds since the epoch
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
-# Rasa's SQL event broker (rasa.core.brokers.sql.SQLEventBroker.SQLBrokerEvent), in a database of
-# its own; no time column: each event's JSON in `data` has its `timestamp`.
-broker_events_table = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("data", Text),
-)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, insert, select, text, update
 
-from bot.analytics.consumer import CHECKPOINT, SqlBrokerConsumer, broker_events
+from bot.analytics.consumer import CHECKPOINT, SqlBrokerConsumer
+from bot.analytics.rasa_tables import broker_events_table as broker_events
 from bot.analytics.tables import checkpoints_table, pending_table, turns_table
 from bot.analytics.turns import TurnBuilder
 from bot.analytics.writer import FORGET_AFTER, STALE_AFTER, TurnWriter, read_checkpoint
