@@ -123,6 +123,7 @@ def create_admin_app(
     app.state.content = content
     app.state.accounts = accounts
     app.state.assistant = assistant or StaffAssistant(settings)
+    # Read (or, in development, made) once: asgi-csrf and the upload route's check share it.
     app.state.csrf_secret = signing_secret(settings)
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -132,7 +133,7 @@ def create_admin_app(
     protected: ASGIApp = asgi_csrf(
         app,
         cookie_name=CSRF_COOKIE,
-        signing_secret=signing_secret(settings),
+        signing_secret=app.state.csrf_secret,
         signing_namespace=SIGNING_NAMESPACE,
         cookie_path=PREFIX,
         cookie_secure=settings.admin_cookie_secure,
