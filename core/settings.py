@@ -27,10 +27,17 @@ class Settings(BaseSettings):
     gateway_port: int = 8000
     rasa_port: int = 5005
     action_port: int = 5055
+    # The Rasa replicas the gateway routes conversations to (JSON list of base URLs), each
+    # conversation always to the same one while it is up (bot.rasa_pool); empty: the one on rasa_port.
+    rasa_urls: list[str] = Field(default_factory=list)
+    # Where Rasa calls the actions and the gateway checks them (a proxy in front of several action
+    # servers in production, deploy/); None: the one on action_port.
+    actions_url: str | None = None
 
     # None means the embedded default: SQLite files under var_dir.
     database_url: str | None = None
-    # None: rate limits are counted in the gateway's memory; set it when running several gateways.
+    # None: rate limits are counted in the gateway's memory and Rasa locks conversations in its own
+    # memory; set it when running several gateways or Rasa replicas (rate limits and Rasa's lock store).
     redis_url: str | None = None
     # Rasa's event broker (docs/review.md, "Data flow"): RabbitMQ when set, e.g.
     # amqp://user:password@host:5672/%2F, its events in a durable queue; else Rasa's SQL broker.
@@ -85,8 +92,13 @@ class Settings(BaseSettings):
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
+    def rasa_replica_urls(self) -> list[str]:
+        """Every Rasa server the gateway may send a conversation to, in configured order."""
+        return [url.rstrip("/") for url in self.rasa_urls] or [self.rasa_url]
+
+    @property
     def action_server_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}"
+        return (self.actions_url or f"http://127.0.0.1:{self.action_port}").rstrip("/")
 
     @property
     def gateway_url(self) -> str:

@@ -122,7 +122,7 @@ def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
         ProcessSpec(
             "actions",
             Child("The action server", actions_argv, logs / "actions.log", root, env),
-            f"{settings.action_server_url}/health",
+            f"http://127.0.0.1:{settings.action_port}/health",
             settings.action_port,
         ),
         ProcessSpec(
