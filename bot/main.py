@@ -21,7 +21,8 @@ from bot.api import chat, health, history, municipalities, pages
 from bot.deps import Limiters
 from bot.errors import install_error_handlers
 from bot.language import prepare_language_detection
-from bot.rasa_client import HttpRasaClient, RasaClient
+from bot.rasa_client import RasaClient
+from bot.rasa_pool import RasaPool
 from bot.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
 from bot.retention import keep_retention
 from bot.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, all_allowed_origins
@@ -63,13 +64,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        http_rasa = None
+        # Each conversation to one Rasa replica while it is up (bot.rasa_pool); one URL by default.
+        pool = None
         if rasa is None:
-            http_rasa = HttpRasaClient(
-                settings.rasa_url, settings.rasa_timeout_seconds, settings.health_timeout_seconds
+            pool = RasaPool.over_http(
+                settings.rasa_replica_urls, settings.rasa_timeout_seconds, settings.health_timeout_seconds
             )
         app.state.settings = settings
-        app.state.rasa = rasa or http_rasa
+        app.state.rasa = rasa or pool
         app.state.sessions = sessions or SqlSessionStore(make_engine(settings.gateway_database_url))
         # The turns Rasa never sees (another language, the degraded 503) go to the review from here.
         recorder, turns_engine = turns, None
@@ -92,8 +94,8 @@ def create_app(
             turns_engine.dispose()
         if redis is not None:
             await redis.aclose()
-        if http_rasa is not None:
-            await http_rasa.aclose()
+        if pool is not None:
+            await pool.aclose()
 
     app = FastAPI(
         title="Borgerbot",

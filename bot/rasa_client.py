@@ -11,6 +11,27 @@ class RasaUnavailableError(RuntimeError):
     """Rasa did not answer in time or answered with an error."""
 
 
+class RasaNotReachedError(RasaUnavailableError):
+    """The message surely did not reach Rasa, or the connection broke before any answer.
+
+    Raised for a refused, reset or closed connection and for a proxy's 502/503; another replica
+    may take the message (bot.rasa_pool). A read timeout is a plain RasaUnavailableError: the
+    replica may still be handling the message, so it must not be sent again elsewhere.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        # A few words for logs and health details: "connection refused", "HTTP 503", "ReadError".
+        self.reason = reason
+
+
+# The transport errors after which the message was not delivered or no answer can come any more.
+_NOT_REACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+# A proxy in front of Rasa answering for a replica it could not reach (504 is left out: the
+# replica may be handling the message).
+_PROXY_NOT_REACHED = frozenset({502, 503})
+
+
 class RasaClient(Protocol):
     async def send(self, session_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """Send one user message; return Rasa's replies in REST-channel form."""
@@ -22,11 +43,14 @@ class RasaClient(Protocol):
 class HttpRasaClient:
     """Talks to ``rasa run`` on 127.0.0.1 through the REST input channel."""
 
-    def __init__(self, base_url: str, timeout: float, health_timeout: float) -> None:
+    def __init__(
+        self, base_url: str, timeout: float, health_timeout: float, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        """``transport``: tests pass an ``httpx.MockTransport``; None is the network."""
         self.base_url = base_url
         self.timeout = timeout
         self.health_timeout = health_timeout
-        self._http = httpx.AsyncClient(base_url=base_url)
+        self._http = httpx.AsyncClient(base_url=base_url, transport=transport)
 
     async def send(self, session_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         try:
@@ -37,6 +61,13 @@ class HttpRasaClient:
             )
             response.raise_for_status()
             replies = response.json()
+        except _NOT_REACHED as exc:
+            raise RasaNotReachedError(f"{type(exc).__name__}: {exc}", _reason(exc)) from exc
+        except httpx.HTTPStatusError as exc:
+            code = exc.response.status_code
+            if code in _PROXY_NOT_REACHED:
+                raise RasaNotReachedError(f"{type(exc).__name__}: {exc}", f"HTTP {code}") from exc
+            raise RasaUnavailableError(f"{type(exc).__name__}: {exc}") from exc
         except (httpx.HTTPError, ValueError) as exc:
             raise RasaUnavailableError(f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(replies, list):
@@ -65,6 +96,13 @@ async def probe(http: httpx.AsyncClient, path: str, timeout: float) -> tuple[boo
     if response.status_code != 200:
         return False, f"error (HTTP {response.status_code})"
     return True, "ok"
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    """A not-reached error in a few words: "connection refused", or the error's name."""
+    if isinstance(exc, httpx.ConnectError) and _refused(exc):
+        return "connection refused"
+    return type(exc).__name__
 
 
 def _refused(exc: BaseException) -> bool:
