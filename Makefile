@@ -19,8 +19,11 @@ PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
+# The production shape's reverse proxy (Debian's package) and the settings it runs with on this machine.
+NGINX := /usr/sbin/nginx
+PROD_ENV ?= deploy/local-prod.env
 
-.PHONY: help setup lock model run train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench clean
+.PHONY: help setup lock model run run-prod nginx train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -106,6 +109,15 @@ browser-deps: $(CHROMIUM) $(AXE) ## Chromium (Debian's package) and axe-core (np
 
 run: model ## Install, train and index what is stale, then start the whole assistant
 	$(PY) -m ops.run
+
+$(NGINX):
+	@if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx; \
+	else echo "error: the production shape needs Debian's nginx: sudo apt-get install nginx" >&2; exit 1; fi
+
+nginx: $(NGINX) ## Debian's nginx, the production shape's reverse proxy
+
+run-prod: model $(NGINX) ## The production shape: 2 Rasa, 2 action servers, 2 gateways behind nginx, on PostgreSQL, Redis, RabbitMQ
+	set -a && . ./$(PROD_ENV) && set +a && $(PY) -m ops.run --prod
 
 lint: setup ## ruff
 	$(VENV)/bin/ruff check core kb actions bot ops tests scripts

@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from core.log import configure_logging
@@ -58,6 +58,31 @@ def upgrade(url: str) -> None:
         engine.dispose()
     database = make_url(url).render_as_string(hide_password=True)
     logger.info("database.upgraded", extra={"database": database, "from_revision": before, "to_revision": after})
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database ``url`` names when it does not exist yet; True when it was made.
+
+    Connects to the server's ``postgres`` database to do it, so the role needs CREATEDB (a municipality's
+    DBA usually makes the database beforehand, and then nothing happens here). SQLite makes its file itself.
+    """
+    target = make_url(url)
+    if target.get_backend_name() != "postgresql" or not target.database:
+        return False
+    maintenance = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with maintenance.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first()
+            if exists:
+                return False
+            name = connection.dialect.identifier_preparer.quote(target.database)
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    finally:
+        maintenance.dispose()
+    logger.info("database.created", extra={"database": target.render_as_string(hide_password=True)})
+    return True
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Write the endpoints file Rasa runs with, from the settings (ports, database, event broker)."""
+"""Write the endpoints file Rasa runs with, from the settings (ports, database, event broker, lock store)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,30 @@ def event_broker_config(settings: Settings) -> dict[str, Any]:
     return sql_endpoint(url)
 
 
+def lock_store_config(redis_url: str) -> dict[str, Any]:
+    """Rasa's Redis lock store, so replicas sharing the tracker store never handle one conversation at once.
+
+    It is only safe when every message of a conversation reaches the same Rasa (RasaHQ/rasa#9213):
+    the gateways route by session (bot/rasa_pool.py); the lock covers a replica taking a conversation over.
+    """
+    parts = urlsplit(redis_url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ValueError("BORGERBOT_REDIS_URL must be a redis:// or rediss:// URL with a host")
+    config: dict[str, Any] = {
+        "type": "redis",
+        "url": parts.hostname,
+        "port": parts.port or 6379,
+        "db": int(parts.path.strip("/") or 0),
+        "key_prefix": "borgerbot",
+        "use_ssl": parts.scheme == "rediss",
+    }
+    if parts.username:
+        config["username"] = parts.username
+    if parts.password:
+        config["password"] = parts.password
+    return config
+
+
 # Rasa's SQL tracker store with connections checked before use (ops/rasa_tracker_store.py), which
 # Rasa imports by this path: without it, the first message after PostgreSQL dropped the connections fails.
 PRE_PING_SQL_TRACKER_STORE = "ops.rasa_tracker_store.PrePingSQLTrackerStore"
@@ -98,6 +122,8 @@ def write_endpoints(settings: Settings) -> Path:
         "tracker_store": tracker_store,
         "event_broker": event_broker_config(settings),
     }
+    if settings.redis_url:
+        config["lock_store"] = lock_store_config(settings.redis_url)
     path.touch(mode=0o600)
     path.chmod(0o600)
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -1,9 +1,14 @@
 """`make run`: train what is stale, migrate the content database and publish the index from it, start
 the stack under supervisord, say in plain words what happens to its processes, stop everything on
-Ctrl-C (the gateway first)."""
+Ctrl-C (the gateway first).
+
+`make run-prod` (``--prod``) starts the production shape instead (ops.production): two of each server
+behind nginx, on the PostgreSQL, Redis and RabbitMQ the settings name.
+"""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import signal
 import sys
@@ -17,8 +22,10 @@ from core.log import configure_logging
 from core.settings import Settings, get_settings
 from kb.content.engine import make_engine
 from kb.store import InvalidGuideError
+from ops.database import ensure_database
+from ops.production import missing_servers, production_specs, unreachable_servers
 from ops.publishing import publish_content
-from ops.stack import ProcessDiedError
+from ops.stack import ProcessDiedError, ProcessSpec
 from ops.supervision import Event
 from ops.supervisor import SupervisedStack, ports_in_use
 from ops.training import ensure_model
@@ -85,10 +92,29 @@ def report(event: Event) -> None:
     sys.stderr.write(f"\n{event.message}\n\n")
 
 
-def main() -> int:
+def production_problems(settings: Settings) -> list[str]:
+    """What keeps the production shape from starting: a shared server not named, or not answering."""
+    missing = missing_servers(settings)
+    if missing:
+        return [f"The production shape needs {', '.join(missing)} (deploy/local-prod.env names these machines' own)."]
+    return unreachable_servers(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ops.run", description=__doc__)
+    parser.add_argument("--prod", action="store_true", help="two of each server behind nginx (ops.production)")
+    args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level)
     started = time.monotonic()
+    if args.prod:
+        problems = production_problems(settings)
+        if problems:
+            logger.error("run.servers_missing", extra={"explanation": " ".join(problems)})
+            sys.stderr.write("\n" + "\n".join(problems) + "\n")
+            return 1
+        assert settings.database_url is not None  # production_problems says so otherwise
+        ensure_database(settings.database_url)
     model = ensure_model(settings)
     try:
         # The first run imports kb/guides and kb/municipalities into the database; from then on the
@@ -105,7 +131,8 @@ def main() -> int:
         logger.error("run.model_damaged", extra={"explanation": damage})
         sys.stderr.write(f"\n{damage}\n")
         return 1
-    stack = SupervisedStack(settings, model)
+    specs: list[ProcessSpec] | None = production_specs(settings, model) if args.prod else None
+    stack = SupervisedStack(settings, model, specs=specs)
     # Before supervisord: a port another program holds would only make it retry and give up.
     busy = ports_in_use(settings, stack.specs)
     if busy:

@@ -40,6 +40,13 @@ class ProcessSpec:
     port: int | None
     # How long it must stay up to count as started (supervisord's startsecs); a crash sooner is a failed start.
     start_seconds: int = 5
+    # The address its port is bound on (the one a citizen reaches may be public).
+    host: str = "127.0.0.1"
+
+    @property
+    def kind(self) -> str:
+        """What it is, whichever replica: ``rasa`` for ``rasa`` and ``rasa-2`` (ops.production)."""
+        return self.name.split("-")[0]
 
     @property
     def label(self) -> str:
@@ -138,6 +145,7 @@ def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
             Child("The gateway", gateway_argv, logs / "gateway.log", root, env),
             f"http://127.0.0.1:{settings.gateway_port}/api/v1/health",
             settings.gateway_port,
+            host=settings.gateway_host,
         ),
         # Rasa's events into the weekly review's tables (docs/review.md); citizens never wait on it.
         ProcessSpec(

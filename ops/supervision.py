@@ -173,9 +173,15 @@ class Supervision:
 
 
 def _meanwhile(spec: ProcessSpec) -> str:
-    if spec.name == "gateway":
+    if spec.name == "gateway" or spec.kind == "proxy":
         return "Citizens cannot reach the assistant now. Fix the cause, then start `make run` again."
-    if spec.name == "analytics":
+    if spec.name != spec.kind:
+        # A replica of the production shape (ops.production): the others carry its load.
+        return (
+            "The other replica takes its work over, so citizens are answered as before. "
+            "Fix the cause, then start the production shape again."
+        )
+    if spec.kind == "analytics":
         return (
             "Citizens are answered as before; the weekly review's figures wait, and no event is lost "
             "(they wait in the event broker). Fix the cause, then start `make run` again."

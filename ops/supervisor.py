@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # A unix socket's path must fit in sockaddr_un (108 bytes on Linux, with the final NUL).
 MAX_SOCKET_PATH = 100
 # Start order is priority order; supervisord stops in the reverse, so the gateway stops first.
-PRIORITIES = {"actions": 100, "rasa": 200, "gateway": 300, "analytics": 400}
+PRIORITIES = {"actions": 100, "rasa": 200, "gateway": 300, "analytics": 400, "proxy": 500}
 
 
 def config_path(settings: Settings) -> Path:
@@ -112,7 +112,7 @@ def render_config(
             f"command={_value(' '.join(shlex.quote(arg) for arg in child.argv))}",
             f"directory={_value(str(child.cwd or settings.project_root))}",
             f"environment={_value(environment_line(env, inherited))}",
-            f"priority={PRIORITIES.get(spec.name, 900)}",
+            f"priority={PRIORITIES.get(spec.kind, 900)}",
             "autostart=true",
             "autorestart=true",
             f"startsecs={spec.start_seconds}",
@@ -150,7 +150,7 @@ def ports_in_use(settings: Settings, specs: Sequence[ProcessSpec]) -> list[str]:
     for spec in specs:
         if spec.port is None:
             continue
-        host = settings.gateway_host if spec.name == "gateway" else "127.0.0.1"
+        host = spec.host
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
             # As the servers bind: a port left in TIME_WAIT by an earlier run is free.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
