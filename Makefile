@@ -23,7 +23,7 @@ AXE := .cache/npm/node_modules/axe-core/axe.min.js
 NGINX := /usr/sbin/nginx
 PROD_ENV ?= deploy/local-prod.env
 
-.PHONY: help setup lock model run run-prod nginx train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench clean
+.PHONY: help setup lock model run run-prod restart-prod nginx train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -118,6 +118,9 @@ nginx: $(NGINX) ## Debian's nginx, the production shape's reverse proxy
 
 run-prod: model $(NGINX) ## The production shape: 2 Rasa, 2 action servers, 2 gateways behind nginx, on PostgreSQL, Redis, RabbitMQ
 	set -a && . ./$(PROD_ENV) && set +a && $(PY) -m ops.run --prod
+
+restart-prod: model ## Restart the running production shape one replica at a time (new model, new settings), no downtime
+	set -a && . ./$(PROD_ENV) && set +a && $(PY) -m ops.rolling
 
 lint: setup ## ruff
 	$(VENV)/bin/ruff check core kb actions bot ops tests scripts

@@ -57,7 +57,9 @@ class HttpRasaClient:
             response = await self._http.post(
                 "/webhooks/rest/webhook",
                 json={"sender": session_id, "message": text, "metadata": metadata},
-                timeout=self.timeout,
+                # Connecting is quick or not at all: a replica that never accepts is failed over
+                # after the health timeout, not after the whole answer's timeout.
+                timeout=httpx.Timeout(self.timeout, connect=min(self.health_timeout, self.timeout)),
             )
             response.raise_for_status()
             replies = response.json()

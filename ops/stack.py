@@ -163,9 +163,10 @@ class Stack:
     Nothing restarts a process that dies: tests stop one on purpose and expect it to stay down.
     """
 
-    def __init__(self, settings: Settings, model: Path) -> None:
+    def __init__(self, settings: Settings, model: Path, specs: list[ProcessSpec] | None = None) -> None:
+        """The processes of ``process_specs``, or ``specs`` (the production shape, ops.production)."""
         self.settings = settings
-        self.specs = process_specs(settings, model)
+        self.specs = specs if specs is not None else process_specs(settings, model)
 
     def spec(self, name: str) -> ProcessSpec:
         return next(s for s in self.specs if s.name == name)

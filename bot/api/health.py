@@ -26,7 +26,8 @@ def judge(
     """One component's health in plain words; ``seen`` holds when each last answered a health check."""
     if ok:
         seen[name] = now
-        return ComponentHealth(ok=True, detail="ok")
+        # A pool with a replica down is up, and says which replica is down (bot.rasa_pool).
+        return ComponentHealth(ok=True, detail=detail or "ok")
     last = seen.get(name)
     if last is not None:
         return ComponentHealth(ok=False, detail=f"{detail}; last answered a health check {now - last:.0f} s ago")
