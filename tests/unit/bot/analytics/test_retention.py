@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from bot.analytics.__main__ import main
 from bot.analytics.retention import (
     CONVERSATION_DELETE,
     DEFAULT_RETENTION_DAYS,
@@ -22,7 +23,7 @@ from bot.analytics.retention import (
     plan_retention,
     unknown_retention_days,
 )
-from bot.analytics.retention_stores import ConversationStore, Seen, SqlConversationStore
+from bot.analytics.retention_stores import ConversationStore, Seen, SqlConversationStore, TrackerStore
 from core.log import JsonFormatter
 from core.settings import Settings
 from kb.content.audit import entries
@@ -237,5 +238,33 @@ def test_the_command_counts_on_a_dry_run_and_deletes_otherwise(
     assert main_retention([]) == 0
     assert "tracker: 1 samtaler slettet (kalundborg 1), 2 rækker" in capsys.readouterr().out
     assert all(old not in ids and recent in ids for table, ids in left(db).items() if table != "analytics_pending")
+    for engine in (db.app, db.tracker, db.broker):
+        engine.dispose()
+
+
+def test_python_m_bot_analytics_retention_runs_the_command(
+    settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The subcommand hands its arguments to main_retention: its summary and exit code, 1 when a store fails."""
+    db = shipped_databases(settings)
+    old = conversation_id("91-days")
+    seed(db, old, "kalundborg", datetime.now(UTC) - timedelta(days=91))
+    before = left(db)
+    assert main(["retention", "--dry-run"]) == 0
+    assert left(db) == before
+    assert "broker: 1 samtaler skal slettes (kalundborg 1)\n" in capsys.readouterr().out
+
+    def refuse(self: TrackerStore, conversation_ids: Collection[str]) -> int:
+        raise OperationalError("DELETE FROM events", {}, Exception("locked"))
+
+    monkeypatch.setattr(TrackerStore, "delete", refuse)
+    assert main(["retention"]) == 1
+    out = capsys.readouterr().out
+    assert "tracker: kunne ikke slette (se loggen)" in out
+    assert "analytics: 1 samtaler slettet (kalundborg 1), 1 rækker" in out
+    assert old in left(db)["tracker"] and old not in left(db)["sessions"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["retention", "--now"])
+    assert exit_info.value.code == 2
     for engine in (db.app, db.tracker, db.broker):
         engine.dispose()
