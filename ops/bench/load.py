@@ -76,6 +76,25 @@ async def warm_up(system: System) -> None:
             logger.info("bench.warm_up", extra={"system": system.name, "status": sample.status, "error": sample.error})
 
 
+async def converse(system: System, citizens: int, ticket: Callable[[], bool], record: Callable[[Sample], None]) -> None:
+    """``citizens`` conversations at once, each asking ``ticket()`` before every message (False: it stops);
+    every request's sample goes to ``record`` as it completes."""
+
+    async def citizen(number: int, http: httpx.AsyncClient) -> None:
+        round_ = 0
+        while True:
+            key: str | None = None
+            for text in script_for(number, round_, citizens):
+                if not ticket():
+                    return
+                sample, key = await _timed(system, http, key, text)
+                record(sample)
+            round_ += 1
+
+    async with _client(system, citizens) as http:
+        await asyncio.gather(*(citizen(n, http) for n in range(citizens)))
+
+
 async def run_level(system: System, citizens: int, messages: int, cap_seconds: float) -> Level:
     """``citizens`` conversations at once until ``messages`` requests are sent or the time cap passes."""
     tickets = messages
@@ -84,26 +103,19 @@ async def run_level(system: System, citizens: int, messages: int, cap_seconds: f
     deadline = started + cap_seconds
     capped = False
 
-    async def citizen(number: int, http: httpx.AsyncClient) -> None:
+    def ticket() -> bool:
         nonlocal tickets, capped
-        round_ = 0
-        while True:
-            key: str | None = None
-            for text in script_for(number, round_, citizens):
-                if tickets <= 0:
-                    return
-                if time.perf_counter() > deadline:
-                    capped = True
-                    return
-                tickets -= 1
-                sample, key = await _timed(system, http, key, text)
-                samples.append(sample)
-            round_ += 1
+        if tickets <= 0:
+            return False
+        if time.perf_counter() > deadline:
+            capped = True
+            return False
+        tickets -= 1
+        return True
 
     sampler = MemorySampler(system.pids)
     sampler.start()
-    async with _client(system, citizens) as http:
-        await asyncio.gather(*(citizen(n, http) for n in range(citizens)))
+    await converse(system, citizens, ticket, samples.append)
     seconds = time.perf_counter() - started
     memory = await sampler.finish()
     level = summarise(citizens, samples, seconds, capped, memory)

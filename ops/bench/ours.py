@@ -10,7 +10,7 @@ from pathlib import Path
 
 from core.settings import Settings
 from ops.eval.driver import eval_settings
-from ops.stack import Stack
+from ops.stack import ProcessSpec, Stack
 
 UNLIMITED = 1_000_000
 
@@ -23,7 +23,7 @@ def bench_settings(base: Settings, var_dir: Path) -> Settings:
 
 @dataclass(frozen=True)
 class RunningStack:
-    """Our stack, healthy: the gateway's URL and each process's pid."""
+    """Our stack, healthy: the URL citizens reach (gateway, or nginx in front of gateways) and each process's pid."""
 
     url: str
     pids: dict[str, int]
@@ -31,10 +31,10 @@ class RunningStack:
 
 
 @contextmanager
-def run_ours(settings: Settings, model: Path) -> Iterator[RunningStack]:
-    """Start the three processes, wait until each is healthy, stop them when the block ends."""
+def run_ours(settings: Settings, model: Path, specs: list[ProcessSpec] | None = None) -> Iterator[RunningStack]:
+    """Start the processes (the single stack's, or ``specs``), wait until each is healthy, stop them after."""
     started = time.monotonic()
-    stack = Stack(settings, model)
+    stack = Stack(settings, model, specs)
     stack.start()
     try:
         stack.wait_until_healthy()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,9 +11,11 @@ from typing import Any
 from ops.bench.publish import TARGET_SECONDS, PublishToLive
 from ops.bench.startup import Startup
 from ops.bench.stats import Level, Target, format_ratio, ratios, targets, verdict
+from ops.bench.text import citizens_label, ms, publish_line, seconds_text, startup_line, table
 
 OURS = "borgerbot"
 FLOOR = "floor"
+PRODUCTION = "production shape"
 
 
 @dataclass(frozen=True)
@@ -28,17 +30,24 @@ class Report:
     plan: dict[int, tuple[int, float]]  # citizens -> (messages, time cap in seconds)
     floor: list[Level]
     ours: list[Level]
+    # The production shape (ops.production), at the levels it was measured at; empty: not measured.
+    production: list[Level] = field(default_factory=list)
     startup_to_healthy: dict[str, float] = field(default_factory=dict)  # each system's start in this run
     startup: Startup | None = None
     publish: PublishToLive | None = None
 
+    def systems(self) -> list[tuple[str, list[Level]]]:
+        """Each system's name and levels, in the tables' order."""
+        return [(FLOOR, self.floor), (OURS, self.ours), (PRODUCTION, self.production)]
 
-def _ms(value: float) -> str:
-    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    def citizens(self) -> list[int]:
+        """Every level measured by any system, in the plan's order (then any other, ascending)."""
+        measured = {level.citizens for _, levels in self.systems() for level in levels}
+        return [c for c in self.plan if c in measured] + sorted(measured - set(self.plan))
 
 
-def _citizens(n: int) -> str:
-    return f"{n} citizen" if n == 1 else f"{n} citizens"
+def _at(levels: list[Level], citizens: int) -> Level | None:
+    return next((level for level in levels if level.citizens == citizens), None)
 
 
 def _memory(level: Level) -> str:
@@ -47,17 +56,20 @@ def _memory(level: Level) -> str:
 
 def figure_rows(report: Report) -> list[list[str]]:
     rows = []
-    for floor, ours in zip(report.floor, report.ours, strict=True):
-        for name, level in ((FLOOR, floor), (OURS, ours)):
+    for citizens in report.citizens():
+        for name, levels in report.systems():
+            level = _at(levels, citizens)
+            if level is None:
+                continue
             rows.append(
                 [
                     str(level.citizens),
                     name,
                     str(level.messages) + (" (capped)" if level.capped else ""),
                     str(level.errors),
-                    _ms(level.p50_ms),
-                    _ms(level.p95_ms),
-                    _ms(level.p99_ms),
+                    ms(level.p50_ms),
+                    ms(level.p95_ms),
+                    ms(level.p99_ms),
                     f"{level.messages_per_second:.2f}",
                     f"{level.seconds:.1f}",
                     _memory(level),
@@ -78,97 +90,75 @@ FIGURE_HEADERS = [
     "seconds",
     "RSS MB",
 ]
-RATIO_HEADERS = ["citizens", "p50", "p95", "p99", "msg/s", "peak RSS (all processes)"]
+RATIO_HEADERS = ["citizens", "system", "p50", "p95", "p99", "msg/s", "peak RSS (all processes)"]
+RATIO_KEYS = ("p50", "p95", "p99", "messages_per_second", "peak_memory")
+
+
+def _compared(report: Report) -> Iterator[tuple[str, Level, Level]]:
+    """(system, its level, the floor's at the same citizens) for ours and the production shape."""
+    for citizens in report.citizens():
+        floor = _at(report.floor, citizens)
+        for name, levels in report.systems()[1:]:
+            level = _at(levels, citizens)
+            if floor is not None and level is not None:
+                yield name, level, floor
 
 
 def ratio_rows(report: Report) -> list[list[str]]:
     rows = []
-    for floor, ours in zip(report.floor, report.ours, strict=True):
-        r = ratios(ours, floor)
-        keys = ("p50", "p95", "p99", "messages_per_second", "peak_memory")
-        rows.append([str(ours.citizens), *(format_ratio(r[k]) for k in keys)])
+    for name, level, floor in _compared(report):
+        r = ratios(level, floor)
+        rows.append([str(level.citizens), name, *(format_ratio(r[k]) for k in RATIO_KEYS)])
     return rows
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool = False) -> str:
-    """Aligned columns; with markdown, a pipe table."""
-    if markdown:
-        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in [headers, *rows]
-    )
-
-
-def startup_line(startup: Startup | None) -> str:
-    if startup is None:
-        return "start-up: not measured"
-    s = startup
-
-    def at(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.1f} s"
-
-    line = (
-        f"start-up ({s.command}, existing install: model trained, index built): ready after {at(s.ready_seconds)} "
-        f"(gateway health 200 after {at(s.health_seconds)}); first answer {at(s.first_answer_seconds)} later "
-        f"(HTTP {s.first_answer_status or 'n/a'}); stopped {at(s.stop_seconds)} after SIGINT (exit {s.returncode})"
-    )
-    return line + (f"\n  note: {s.note}" if s.note else "")
-
-
-def _seconds(value: float | None) -> str:
-    return "not live in time" if value is None else f"{value:.1f} s"
-
-
-def publish_line(publish: PublishToLive | None) -> str:
-    if publish is None:
-        return "publish to live: not measured"
-    if not publish.seconds:
-        return f"publish to live: {publish.note or 'not measured'}"
-    each = ", ".join(_seconds(s) for s in publish.seconds)
-    return (
-        f"publish to live (a sentence added to {publish.guide_id}'s short answer, saved with publish=True, "
-        f"{publish.question!r} asked every 0.25 s): median {_seconds(publish.median_seconds)} "
-        f"over {len(publish.seconds)} edits ({each})"
-    )
-
-
 def all_targets(report: Report) -> list[Target]:
-    """The load targets and, when it was measured, publish to live within TARGET_SECONDS."""
-    judged = targets(report.ours, report.floor)
+    """The load targets (the production shape's when measured) and publish to live within TARGET_SECONDS."""
+    judged = targets(report.ours, report.floor, report.production or None)
+    if not report.production:
+        judged.append(Target("production shape (throughput at 50 citizens, errors)", "not measured", None))
     if report.publish is not None and report.publish.seconds:
-        value = _seconds(report.publish.median_seconds)
+        value = seconds_text(report.publish.median_seconds)
         judged.append(Target(f"publish to live, median <= {TARGET_SECONDS:.0f} s", value, report.publish.met))
     return judged
 
 
 def error_lines(report: Report) -> list[str]:
     lines = []
-    for name, levels in ((OURS, report.ours), (FLOOR, report.floor)):
+    for name, levels in report.systems():
         for level in levels:
             if level.error_kinds:
                 kinds = ", ".join(f"{kind} x{n}" for kind, n in level.error_kinds.items())
-                lines.append(f"  {name}, {_citizens(level.citizens)}: {kinds}")
+                lines.append(f"  {name}, {citizens_label(level.citizens)}: {kinds}")
     return lines or ["  none"]
+
+
+def _levels(levels: list[Level]) -> str:
+    return ", ".join(str(level.citizens) for level in levels)
+
+
+def figures_table(report: Report, markdown: bool = False) -> str:
+    """The figures of every system at every level (also what `--prod-only` prints)."""
+    return table(FIGURE_HEADERS, figure_rows(report), markdown)
 
 
 def render(report: Report, markdown: bool = False) -> str:
     """The whole report; the same content as text or Markdown."""
     head = "## " if markdown else ""
-    plan = "; ".join(f"{_citizens(c)}: {m} messages, cap {cap:.0f} s" for c, (m, cap) in report.plan.items())
+    plan = "; ".join(f"{citizens_label(c)}: {m} messages, cap {cap:.0f} s" for c, (m, cap) in report.plan.items())
     healthy = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in report.startup_to_healthy.items())
     target_rows = [[t.label, t.value, verdict(t.met)] for t in all_targets(report)]
+    measured_at = ", ".join(f"{name} at {_levels(levels)}" for name, levels in report.systems() if levels)
     parts = [
         f"{'# ' if markdown else ''}Borgerbot bench, {report.started_at}",
         f"{report.cores} cores; load average {report.load_average[0]:.2f} at the start, "
         f"{report.load_average[1]:.2f} at the end; {report.total_seconds:.0f} s in all. "
-        f"Order: {', '.join(report.order)} (one system under load at a time). Plan: {plan}. "
-        f"Time to healthy in this run: {healthy or 'n/a'}.",
+        f"Order: {', '.join(report.order)} (one system under load at a time). Plan: {plan}; "
+        f"measured: {measured_at or 'nothing'}. Time to healthy in this run: {healthy or 'n/a'}.",
         f"{head}Figures per level (latency of every chat request; msg/s counts answered ones; "
         "RSS: peak sampled during the level, value at its end in brackets, each process with its children)",
-        table(FIGURE_HEADERS, figure_rows(report), markdown),
-        f"{head}Ours / floor (latency and memory: lower is better; msg/s: higher is better)",
+        figures_table(report, markdown),
+        f"{head}Ours and the production shape / floor (latency and memory: lower is better; msg/s: higher is better)",
         table(RATIO_HEADERS, ratio_rows(report), markdown),
         f"{head}Targets",
         table(["target", "this run", "verdict"], target_rows, markdown),
@@ -183,9 +173,11 @@ def render(report: Report, markdown: bool = False) -> str:
 
 
 def to_json(report: Report) -> dict[str, Any]:
-    """The report as plain data, with the ratios and the targets judged."""
+    """The report as plain data, with the ratios (ours', the production shape's) and the targets judged."""
     data = asdict(report)
-    data["ratios"] = {str(o.citizens): ratios(o, f) for f, o in zip(report.floor, report.ours, strict=True)}
+    data["ratios"], data["production_ratios"] = {}, {}
+    for name, level, floor in _compared(report):
+        data["ratios" if name == OURS else "production_ratios"][str(level.citizens)] = ratios(level, floor)
     data["targets"] = [asdict(t) for t in all_targets(report)]
     if report.publish is not None:
         data["publish"]["median_seconds"] = report.publish.median_seconds
