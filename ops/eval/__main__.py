@@ -12,6 +12,7 @@ import time
 from core.log import configure_logging
 from core.settings import get_settings
 from kb.confidence import Calibration
+from kb.embedder import default_embedder
 from kb.prepare import ensure_index
 from ops.devset import load_dev_set
 from ops.eval.cases import load_cases
@@ -21,6 +22,7 @@ from ops.eval.languages import LanguageSummary, judge_language, load_language_ca
 from ops.eval.metrics import Summary, bar_sweep, summarise
 from ops.eval.peers.run import run_peers
 from ops.eval.report import build_report, language_redirects, turn_failures, write_report
+from ops.eval.traffic_review import review_traffic
 from ops.training import ensure_model
 
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -199,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     out(render_comparison(systems) + "\n")
     out("".join(f"  {name}: {note}\n" for name, note in notes.items() if note.startswith("not available")))
     out(render_languages(languages) + "\n")
+    # What a manager would see after a week like this one (bot.review's report of this traffic).
+    review_dir = settings.project_root / "reports" / "eval-review"
+    review_files = review_traffic(stack_settings, review_dir, default_embedder(settings.embedding_model_path))
+    out("weekly review of this traffic: " + ", ".join(str(p) for p in review_files if p.suffix != ".csv") + "\n")
     redirects = language_redirects(results)
     out(
         f"dev and dialogue messages given a language reply: {len(redirects)}"

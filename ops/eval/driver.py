@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from core.settings import Settings
+from ops.database import upgrade
 from ops.eval.cases import Conversation
 from ops.eval.judge import Result, observe
 from ops.ports import free_port
@@ -83,6 +84,9 @@ def run_conversations(
     """
     scripts = [(c.municipality, [t.say for t in c.turns]) for c in conversations]
     scripts += [(municipality, [say]) for municipality, say in probes]
+    # As make run: the app database migrated, so the gateway's and the consumer's turns are kept
+    # for the weekly review of this traffic (ops.eval.traffic_review).
+    upgrade(settings.gateway_database_url)
     stack = Stack(settings, model)
     stack.start()
     try:
