@@ -80,6 +80,13 @@ def event_broker_config(settings: Settings) -> dict[str, Any]:
     return sql_endpoint(url)
 
 
+# How long a Rasa replica's ticket on a conversation lasts (Rasa's TICKET_LOCK_LIFETIME; its default is
+# 60 s). A replica stopped in the middle of a message leaves its ticket behind, and the twin that takes
+# the conversation over waits until it expires: shorter than the gateway's 20 s wait, so the citizen is
+# still answered; far longer than a message takes (under a second, a few under heavy load).
+LOCK_LIFETIME_SECONDS = 8
+
+
 def lock_store_config(redis_url: str) -> dict[str, Any]:
     """Rasa's Redis lock store, so replicas sharing the tracker store never handle one conversation at once.
 

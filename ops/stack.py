@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from core.settings import Settings
-from ops.endpoints import write_endpoints
+from ops.endpoints import LOCK_LIFETIME_SECONDS, write_endpoints
 from ops.processes import Child, log_tail
 from ops.training import rasa_env, rasa_server_argv
 
@@ -107,6 +107,7 @@ def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
     env = {**os.environ, **ours}
     logs = settings.log_dir
     root = settings.project_root
+    lock_env = {"TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS)} if settings.redis_url else {}
     rasa_argv = [
         *rasa_server_argv(settings),
         "run",
@@ -134,7 +135,7 @@ def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
         ),
         ProcessSpec(
             "rasa",
-            Child("The Rasa server", rasa_argv, logs / "rasa.log", root, {**rasa_env(settings), **ours}),
+            Child("The Rasa server", rasa_argv, logs / "rasa.log", root, {**rasa_env(settings), **ours, **lock_env}),
             f"{settings.rasa_url}/",
             settings.rasa_port,
             # Loading the model takes longer; a Rasa that dies while loading it has not started.
