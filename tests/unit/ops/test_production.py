@@ -24,7 +24,9 @@ SERVERS = {
 
 @pytest.fixture
 def prod_settings(tmp_path: Path) -> Settings:
-    return Settings(var_dir=tmp_path / "var", gateway_port=8000, action_port=5055, rasa_port=5005, **SERVERS)
+    return Settings(var_dir=tmp_path / "var", gateway_port=8000, action_port=5055, rasa_port=5005).model_copy(
+        update=SERVERS
+    )
 
 
 def test_two_of_each_server_on_the_ports_above_the_reached_ones(prod_settings: Settings, tmp_path: Path) -> None:
@@ -61,7 +63,7 @@ def test_the_shape_names_the_shared_servers_it_lacks(tmp_path: Path) -> None:
         "BORGERBOT_REDIS_URL",
         "BORGERBOT_RABBITMQ_URL",
     ]
-    assert missing_servers(Settings(var_dir=tmp_path, **SERVERS)) == []
+    assert missing_servers(Settings(var_dir=tmp_path).model_copy(update=SERVERS)) == []
 
 
 def test_rasa_locks_conversations_in_redis_when_it_is_configured(prod_settings: Settings) -> None:
