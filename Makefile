@@ -23,7 +23,7 @@ AXE := .cache/npm/node_modules/axe-core/axe.min.js
 NGINX := /usr/sbin/nginx
 PROD_ENV ?= deploy/local-prod.env
 
-.PHONY: help setup lock model run run-prod restart-prod nginx train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench clean
+.PHONY: help setup lock model run run-prod restart-prod nginx train index kb-check eval-kb calibrate bench-kb eval review tune-fallback test-stories test lint typecheck contracts validate unit integration browser browser-deps bench soak clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -87,6 +87,9 @@ eval: index ## Dev set, dialogues and other languages through the real stack, be
 
 bench: index train ## Latency, throughput and memory at 1, 10 and 50 citizens, as ratios to a bare rasa-init floor; report in reports/
 	$(PY) -m ops.bench
+
+soak: index train ## 30 minutes at 10 citizens on the stack: memory and latency flat, no errors; report and plot in reports/
+	$(PY) -m ops.bench.soak
 
 review: setup ## The weekly fallback review from the tracker store (BORGERBOT_DATABASE_URL or var/tracker.db)
 	$(PY) -m ops.review --days 7
