@@ -79,14 +79,16 @@ def measure(
     """
     systems: list[System] = []
     startup: dict[str, float] = {}
+    floor_dir = bench_dir / "floor"
+    # Trained (once, cached) before anything starts, so no stack idles through the training.
+    floor_model = ensure_floor(settings, floor_dir) if ours_and_floor else None
     with ExitStack() as running:
         if production_levels is not None:
             prod = running.enter_context(production.run_production(settings, model, bench_dir / "production"))
             systems.append(System(PRODUCTION, prod.url, send_chat, prod.pids))
             startup[PRODUCTION] = prod.startup_seconds
-        if ours_and_floor:
-            floor_dir = bench_dir / "floor"
-            floor = running.enter_context(run_floor(settings, floor_dir, ensure_floor(settings, floor_dir)))
+        if floor_model is not None:
+            floor = running.enter_context(run_floor(settings, floor_dir, floor_model))
             systems.insert(0, System(FLOOR, floor.url, send_rest, {"rasa": floor.pid}))
             stack = running.enter_context(run_ours(bench_settings(settings, bench_dir / "stack"), model))
             systems.insert(1, System(OURS, stack.url, send_chat, stack.pids))
