@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with_production = args.prod_only or not args.no_prod
     if with_production and (problems := production.problems(settings)):
-        sys.stderr.write("The production shape cannot run here (make bench --no-prod skips it):\n")
+        sys.stderr.write("The production shape cannot run here (python -m ops.bench --no-prod skips it):\n")
         sys.stderr.write("".join(f"  {problem}\n" for problem in problems))
         return 2
     production_levels = (QUICK_PRODUCTION_LEVELS if args.quick else PRODUCTION_LEVELS) if with_production else None
