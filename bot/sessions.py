@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 
 metadata = MetaData()
 sessions_table = Table(
@@ -73,6 +74,15 @@ class SessionStore(Protocol):
         ...
 
 
+def create_tables(engine: Engine) -> None:
+    """Make the session tables if missing. Gateways starting at once on a new PostgreSQL database race
+    to make them and all but one fail (UniqueViolation on the type): they find them made on the retry."""
+    try:
+        metadata.create_all(engine)
+    except DBAPIError:
+        metadata.create_all(engine)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the gateway database; creates the SQLite folder when needed."""
     parsed = make_url(url)
@@ -88,7 +98,7 @@ class SqlSessionStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        create_tables(engine)
 
     def create(self, municipality: str) -> Session:
         now = datetime.now(UTC)
