@@ -85,7 +85,7 @@ kb-check: model ## Check every guide and data file: schema, review dates, duplic
 eval: index ## Dev set, dialogues and other languages through the real stack, beside two peers; report in reports/
 	$(PY) -m ops.eval --failures
 
-bench: index train ## Latency, throughput and memory at 1, 10 and 50 citizens, as ratios to a bare rasa-init floor; report in reports/
+bench: index train ## Latency, throughput and memory at 1, 10 and 50 citizens (and the production shape at 10, 50), as ratios to a bare rasa-init floor; report in reports/
 	$(PY) -m ops.bench
 
 soak: index train ## 30 minutes at 10 citizens on the stack: memory and latency flat, no errors; report and plot in reports/
