@@ -22,6 +22,7 @@ from bot.deps import Limiters
 from bot.errors import install_error_handlers
 from bot.language import prepare_language_detection
 from bot.rasa_client import RasaClient
+from bot.rasa_drain import RedisDrainList
 from bot.rasa_pool import RasaPool
 from bot.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
 from bot.retention import keep_retention
@@ -65,10 +66,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Each conversation to one Rasa replica while it is up (bot.rasa_pool); one URL by default.
+        redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         pool = None
         if rasa is None:
+            # Replicas drained for a restart are passed over (bot.rasa_drain, ops.rolling).
+            drain = RedisDrainList(redis) if redis is not None else None
             pool = RasaPool.over_http(
-                settings.rasa_replica_urls, settings.rasa_timeout_seconds, settings.health_timeout_seconds
+                settings.rasa_replica_urls, settings.rasa_timeout_seconds, settings.health_timeout_seconds, drain
             )
         app.state.settings = settings
         app.state.rasa = rasa or pool
@@ -81,7 +85,6 @@ def create_app(
         app.state.turns = recorder
         app.state.municipalities = live
         app.state.hotline = load_hotline(settings.kb_dir)
-        redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.limiters = make_limiters(settings, redis)
         # Each municipality's retention over every store, now and hourly (bot.analytics.retention).
         conversation_stores = open_stores(settings)

@@ -20,6 +20,7 @@ would handle it twice (two answers, two tracker updates); it raises ``RasaUnavai
 A replica that was not reached is skipped for ``COOL_DOWN_SECONDS`` so that later messages do
 not each wait for it, then tried again first for its sessions. Replicas cooling down are still
 tried, last and in order, when every other one failed: a message is never refused untried.
+A replica being drained for a restart (bot.rasa_drain) is passed over the same way.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from bot.rasa_client import HttpRasaClient, RasaClient, RasaNotReachedError, RasaUnavailableError
+from bot.rasa_drain import DrainList, NoDrain
 
 logger = logging.getLogger(__name__)
 
@@ -89,36 +91,43 @@ class RasaPool:
         replicas: Mapping[str, Replica],
         clock: Callable[[], float] = time.monotonic,
         cool_down: float = COOL_DOWN_SECONDS,
+        drain: DrainList | None = None,
     ) -> None:
         if not replicas:
             raise ValueError("a Rasa pool needs at least one replica")
         self._replicas = dict(replicas)
         self._clock = clock
         self._cool_down = cool_down
+        self._drain = drain or NoDrain()
         # Replicas not reached, until when they are passed over; a replica stays here (down)
         # after its cool-down until it answers again, so down and up are each logged once.
         self._down_until: dict[str, float] = {}
 
     @classmethod
-    def over_http(cls, urls: Sequence[str], timeout: float, health_timeout: float) -> RasaPool:
+    def over_http(
+        cls, urls: Sequence[str], timeout: float, health_timeout: float, drain: DrainList | None = None
+    ) -> RasaPool:
         """One ``HttpRasaClient`` per URL (duplicates once)."""
-        return cls({url: HttpRasaClient(url, timeout, health_timeout) for url in dict.fromkeys(urls)})
+        replicas = {url: HttpRasaClient(url, timeout, health_timeout) for url in dict.fromkeys(urls)}
+        return cls(replicas, drain=drain)
 
     @property
     def urls(self) -> list[str]:
         return list(self._replicas)
 
-    def attempt_order(self, session_id: str) -> list[str]:
-        """The replicas a message of this session tries, in order: those not cooling down first."""
+    def attempt_order(self, session_id: str, draining: frozenset[str] = frozenset()) -> list[str]:
+        """The replicas a message of this session tries, in order: those not cooling down or drained first."""
         now = self._clock()
         order = replica_order(session_id, self._replicas)
-        cooling = [url for url in order if self._down_until.get(url, now) > now]
-        return [url for url in order if url not in cooling] + cooling
+        passed_over = [url for url in order if self._down_until.get(url, now) > now or url in draining]
+        return [url for url in order if url not in passed_over] + passed_over
 
     async def send(self, session_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         preferred = replica_order(session_id, self._replicas)[0]
-        attempts = self.attempt_order(session_id)
-        previous, reason = (preferred, "cooling down") if attempts[0] != preferred else (None, "")
+        draining = await self._drain.draining()
+        attempts = self.attempt_order(session_id, draining)
+        why = "draining" if preferred in draining else "cooling down"
+        previous, reason = (preferred, why) if attempts[0] != preferred else (None, "")
         failures: list[str] = []
         for url in attempts:
             if previous is not None:

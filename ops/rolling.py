@@ -1,7 +1,9 @@
 """Restart the production shape's replicas one at a time, so no citizen notices (`make restart-prod`).
 
-Each replica is stopped gracefully (SIGTERM: it finishes what it is handling and refuses new
-connections, so nginx or the gateways' Rasa pool send the next messages to its twin), started again
+A Rasa replica is first drained (bot.rasa_drain: the gateways send it no new message) and given
+``DRAIN_SECONDS`` to finish what it has. Each replica is then stopped gracefully (SIGTERM: it
+finishes what it is handling and refuses new connections, so nginx or the gateways' Rasa pool send
+the next messages to its twin), started again
 with the current configuration (a new Rasa model, new settings), and waited for until it answers its
 health check before the next one goes. Order: action servers, Rasa replicas, gateways; then nginx
 re-reads its configuration (SIGHUP: it keeps serving while it does).
@@ -12,11 +14,14 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 import httpx
+import redis
 
+from bot.rasa_drain import start_draining, stop_draining
 from core.log import configure_logging
 from core.settings import get_settings
 from ops.production import production_specs
@@ -28,6 +33,10 @@ logger = logging.getLogger(__name__)
 
 ORDER = ("actions", "rasa", "gateway")
 HEALTH_POLL_SECONDS = 0.5
+# From the drain mark to the stop: the gateways see it (bot.rasa_drain.CACHE_SECONDS), then the
+# messages the replica has finish (well under a second each, a few under heavy load).
+DRAIN_SECONDS = 4.0
+Drain = Callable[[ProcessSpec], AbstractContextManager[None]]
 
 
 @dataclass(frozen=True)
@@ -59,16 +68,39 @@ def wait_healthy(spec: ProcessSpec, timeout: float) -> None:
             time.sleep(HEALTH_POLL_SECONDS)
 
 
+def rasa_drain(redis_url: str | None, timeout: float) -> Drain:
+    """Drain a Rasa replica in Redis around its restart; other replicas (nginx in front) need none."""
+
+    @contextmanager
+    def drained(spec: ProcessSpec) -> Iterator[None]:
+        if spec.kind != "rasa" or not redis_url or spec.port is None:
+            yield
+            return
+        url = f"http://127.0.0.1:{spec.port}"
+        client = redis.Redis.from_url(redis_url)
+        try:
+            start_draining(client, url, DRAIN_SECONDS + timeout + 60)
+            logger.info("rolling.draining", extra={"component": spec.name, "seconds": DRAIN_SECONDS})
+            time.sleep(DRAIN_SECONDS)
+            yield
+        finally:
+            stop_draining(client, url)
+            client.close()
+
+    return drained
+
+
 def rolling_restart(
-    specs: Sequence[ProcessSpec], restart: Callable[[ProcessSpec], None], timeout: float
+    specs: Sequence[ProcessSpec], restart: Callable[[ProcessSpec], None], timeout: float, drain: Drain | None = None
 ) -> list[Restarted]:
     """Restart each replica with ``restart`` (stop, then start), waiting for its health before the next."""
     done = []
     for spec in restart_order(specs):
         began = time.monotonic()
         logger.info("rolling.restarting", extra={"component": spec.name})
-        restart(spec)
-        wait_healthy(spec, timeout)
+        with drain(spec) if drain is not None else nullcontext():
+            restart(spec)
+            wait_healthy(spec, timeout)
         seconds = time.monotonic() - began
         logger.info("rolling.restarted", extra={"component": spec.name, "seconds": round(seconds, 1)})
         done.append(Restarted(spec.name, seconds))
@@ -103,7 +135,9 @@ def main() -> int:
     if added or removed:
         sys.stderr.write("The set of processes changed; stop `make run-prod` and start it again.\n")
         return 1
-    done = rolling_restart(stack.specs, supervised_restart(stack, set(changed)), settings.startup_timeout_seconds)
+    timeout = settings.startup_timeout_seconds
+    restart = supervised_restart(stack, set(changed))
+    done = rolling_restart(stack.specs, restart, timeout, rasa_drain(settings.redis_url, timeout))
     stack.call("supervisor.signalProcess", "proxy", "HUP")
     for item in done:
         sys.stderr.write(f"{item.name}: restarted and healthy in {item.seconds:.1f} s\n")

@@ -34,7 +34,7 @@ from ops.ports import free_port_block
 from ops.production import Layout, production_specs
 from ops.publishing import publish_content
 from ops.review import load_conversations
-from ops.rolling import rolling_restart
+from ops.rolling import rasa_drain, rolling_restart
 from ops.stack import ProcessSpec, Stack
 from tests.integration.conftest import ADMIN_POSTGRES_URL
 
@@ -314,7 +314,9 @@ def test_every_replica_restarted_in_turn_under_load_gives_no_error(production: P
             spec.child.start()
             restarted.append(spec.name)
 
-        rolling_restart(production.stack.specs, restart, production.settings.startup_timeout_seconds)
+        timeout = production.settings.startup_timeout_seconds
+        drain = rasa_drain(production.settings.redis_url, timeout)
+        rolling_restart(production.stack.specs, restart, timeout, drain)
 
     load.during(restart_all)
     assert restarted == ["actions-1", "actions-2", "rasa-1", "rasa-2", "gateway-1", "gateway-2"]
