@@ -86,6 +86,10 @@ class ConversationState:
     last_topic: str | None = None  # the ``last_topic`` slot: a follow-up's or hand-over's topic
     open_turn: OpenTurn | None = None
     recent: list[str] = field(default_factory=list)  # fingerprints of the latest events
+    # The newest citizen message's time: an event older than it arrived late (see TurnBuilder).
+    latest: float = 0.0
+    # An earlier turn whose events may still come late: one that ended with nothing said yet.
+    late_turn: OpenTurn | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,8 +97,10 @@ class ConversationState:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ConversationState:
         values = dict(data)
-        opened = values.pop("open_turn", None)
-        return cls(**values, open_turn=OpenTurn(**opened) if opened else None)
+        opened, late = values.pop("open_turn", None), values.pop("late_turn", None)
+        return cls(
+            **values, open_turn=OpenTurn(**opened) if opened else None, late_turn=OpenTurn(**late) if late else None
+        )
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,9 @@ class TurnBuilder:
     def flush(self) -> TurnBuilder:
         """End the open turn now (its outcome ``other`` if none came): its ``action_listen`` never will."""
         self._close()
+        late, self.state.late_turn = self.state.late_turn, None
+        if late is not None and (late.outcomes or late.replies):
+            self._emit(late)
         return self
 
     def _seen(self, event: Mapping[str, Any]) -> bool:
@@ -155,6 +164,10 @@ class TurnBuilder:
             self.skipped += 1
             return
         kind = event.get("event")
+        timestamp = event.get("timestamp")
+        if isinstance(timestamp, int | float) and timestamp < self.state.latest:
+            self._apply_late(kind, event, float(timestamp))
+            return
         opened = self.state.open_turn
         if kind == "user":
             self._close()
@@ -171,11 +184,30 @@ class TurnBuilder:
         elif kind == "action" and event.get("name") == "action_listen":
             self._close()
 
-    def _open(self, event: Mapping[str, Any]) -> None:
+    def _apply_late(self, kind: Any, event: Mapping[str, Any], timestamp: float) -> None:
+        """An event older than the newest citizen message: the broker delivered it late (RabbitMQ
+        restarted and Rasa resent what it could not publish), so it belongs to an earlier turn."""
+        late = self.state.late_turn
+        if kind == "user":
+            if late is not None and (late.outcomes or late.replies):
+                self._emit(late)
+            self.state.late_turn = self._turn(event)
+        elif late is None or timestamp < late.timestamp:
+            return
+        elif kind == "bot" and event.get("text"):
+            late.replies.append(str(event["text"]))
+        elif kind == "slot" and event.get("name") == "outcome" and isinstance(event.get("value"), dict):
+            late.outcomes.append(dict(event["value"]))
+        elif kind == "action" and event.get("name") == "action_listen":
+            self.state.late_turn = None
+            if late.outcomes or late.replies:
+                self._emit(late)
+
+    def _turn(self, event: Mapping[str, Any]) -> OpenTurn:
         parse = event.get("parse_data") or {}
         metadata = event.get("metadata") or {}
         timestamp = float(event["timestamp"])
-        self.state.open_turn = OpenTurn(
+        return OpenTurn(
             event_key=event_key(self.conversation_id, timestamp),
             timestamp=timestamp,
             municipality=str(metadata.get("municipality") or self.default_municipality),
@@ -183,11 +215,23 @@ class TurnBuilder:
             intent=(parse.get("intent") or {}).get("name"),
         )
 
+    def _open(self, event: Mapping[str, Any]) -> None:
+        self.state.open_turn = self._turn(event)
+        self.state.latest = max(self.state.latest, self.state.open_turn.timestamp)
+
     def _close(self) -> None:
         turn, self.state.open_turn = self.state.open_turn, None
-        if turn is None or not (turn.outcomes or turn.replies):
-            # Nothing said: the gateway answered with its 503 and wrote that turn itself.
+        if turn is None:
             return
+        if not (turn.outcomes or turn.replies):
+            # Nothing said yet: the gateway answered with its 503 and wrote that turn itself, or the
+            # turn's events come late (after a broker restart); kept for those until a later one.
+            self.state.late_turn = turn
+            return
+        self._emit(turn)
+
+    def _emit(self, turn: OpenTurn) -> None:
+        """The finished turn as its analytics row (and the feedback it gives an earlier answer)."""
         state = self.state
         last = turn.outcomes[-1] if turn.outcomes else {"kind": OTHER}
         merged: dict[str, Any] = {}
