@@ -67,11 +67,10 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, rows: Sequence[Ma
     if not rows:
         return 0
     values = [dict(row) for row in rows]
-    if conn.dialect.name == "postgresql":
-        result = conn.execute(postgresql.insert(table).values(values).on_conflict_do_nothing(index_elements=[key]))
-    else:
-        result = conn.execute(sqlite.insert(table).values(values).on_conflict_do_nothing(index_elements=[key]))
-    return int(result.rowcount or 0)
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(values).on_conflict_do_nothing(index_elements=[key])
+    # Counted from RETURNING: PostgreSQL's driver reports no row count for a multi-row insert (-1).
+    return len(conn.execute(statement.returning(table.c[key])).all())
 
 
 def _upsert(conn: Connection, table: Table, row: Mapping[str, Any], key: str) -> None:
