@@ -35,6 +35,12 @@ USERS: dict[str, tuple[str, str | None, str]] = {
     "kalundborg": ("editor", "kalundborg", "Karen Kalundborg"),
     "taastrup": ("editor", "hoeje-taastrup", "Tage Taastrup"),
 }
+# The weekly report's test (tests/browser/test_reports.py): a manager, who reads the report and writes no
+# guide, and an editor of the same municipality, who can start a guide from a question group.
+REPORT_USERS: dict[str, tuple[str, str | None, str]] = {
+    "leder": ("manager", "kalundborg", "Lene Leder"),
+    "kalundborg": USERS["kalundborg"],
+}
 LOCAL_GUIDES = {"kalundborg": "pas-kalundborg-hurtig", "hoeje-taastrup": "pas-hoeje-taastrup-hurtig"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 GRAVE = ("serious", "critical")
@@ -71,9 +77,14 @@ def local_source(guide_id: str, scope: str, short: str) -> str:
     )
 
 
-def create_user(settings: Settings, username: str, password: str = PASSWORD) -> None:
-    """One staff account through the CLI, in a subprocess with the stack's BORGERBOT_* environment."""
-    role, municipality, full_name = USERS[username]
+def create_user(
+    settings: Settings,
+    username: str,
+    password: str = PASSWORD,
+    users: dict[str, tuple[str, str | None, str]] = USERS,
+) -> None:
+    """One staff account of ``users`` through the CLI, in a subprocess with the stack's BORGERBOT_* environment."""
+    role, municipality, full_name = users[username]
     argv = [sys.executable, "-m", "bot.admin", "create-user", "--username", username, "--name", full_name]
     argv += ["--role", role, "--password-stdin"]
     if municipality:

@@ -24,7 +24,7 @@ WEEK = "2026-W43"
 
 
 def cph(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=CPH)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=CPH)  # type: ignore[arg-type, misc]
 
 
 def kalundborg() -> list[TurnRow]:

@@ -40,7 +40,7 @@ SCHEDULES = (Schedule(DDH_HOURS, {}), Schedule(BORGERSERVICE_HOURS, {}))
 
 
 def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[arg-type, misc]
 
 
 def turn(
