@@ -3,6 +3,8 @@
 Rasa never sees them, so its event broker cannot tell the review about them: a message in another
 language (outcome ``other_language``, with the language) and a message answered with the degraded
 503 (outcome ``degraded``, reason ``technical``). Recording one never fails the citizen's reply.
+A degraded turn keeps the ``message_id`` the gateway sent Rasa, so a late Rasa turn for the same
+message is not counted as well (bot.analytics.writer).
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.analytics.tables import turns_table
 from bot.analytics.turns import clip, time_columns
+from bot.analytics.writer import record_gateway_turn
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ class GatewayTurn:
     replies: Sequence[str]
     language: str | None = None
     reason: str | None = None
+    message_id: str | None = None  # the id the gateway sent Rasa with the message, if it did
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def row(self) -> dict[str, Any]:
@@ -60,6 +63,7 @@ class GatewayTurn:
             "question": self.question,
             "replies": list(self.replies),
             "source": SOURCE,
+            "message_id": clip("message_id", self.message_id),
         }
 
 
@@ -73,10 +77,25 @@ def other_language_turn(
 
 
 def degraded_turn(
-    conversation_id: str, municipality: str, turn_index: int, question: str, replies: Sequence[str]
+    conversation_id: str,
+    municipality: str,
+    turn_index: int,
+    question: str,
+    replies: Sequence[str],
+    message_id: str | None = None,
 ) -> GatewayTurn:
-    """A message answered with the 503 and DDH's number: Rasa or the action server failed."""
-    return GatewayTurn(conversation_id, municipality, turn_index, "degraded", question, replies, reason="technical")
+    """A message answered with the 503 and DDH's number: Rasa or the action server failed (``message_id``:
+    the id the message was sent to Rasa with, which may still answer it late)."""
+    return GatewayTurn(
+        conversation_id,
+        municipality,
+        turn_index,
+        "degraded",
+        question,
+        replies,
+        reason="technical",
+        message_id=message_id,
+    )
 
 
 def turn_index(history: Sequence[tuple[str, Any]]) -> int:
@@ -99,7 +118,7 @@ class SqlTurnRecorder:
     def record(self, turn: GatewayTurn) -> None:
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(turns_table).values(turn.row()))
+                record_gateway_turn(conn, turn.row())
         except SQLAlchemyError as exc:
             # The review misses one turn; the citizen still gets the reply.
             logger.error(

@@ -1,12 +1,13 @@
 """The analytics tables (docs/review.md): turns, the consumer's checkpoints, unanswered-question groups.
 
 Analytics reads only these; they are filled from Rasa's event broker and the gateway's own turns.
-The schema is made by the Alembic revision ``ops/migrations/versions/0002_analytics.py``.
+The schema is made by the Alembic revisions ``ops/migrations/versions/0002_analytics.py`` and
+``0003_turn_message_id.py``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, Float, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, Float, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from kb.content.tables import UtcDateTime
 
@@ -41,6 +42,10 @@ turns_table = Table(
     Column("question", Text, nullable=False),  # as masked by the gateway before anything kept it
     Column("replies", JSON, nullable=False),  # the bot's texts in this turn
     Column("source", String(16), nullable=False),  # "rasa" (event broker) or "gateway"
+    # The gateway's id of the citizen message (sent to Rasa in the message's metadata; not Rasa's own
+    # message_id): one row per message, so a degraded 503 that Rasa answered late anyway counts once.
+    Column("message_id", String(64), nullable=True),
+    Index("uq_analytics_turns_message_id", "message_id", unique=True),
 )
 
 checkpoints_table = Table(

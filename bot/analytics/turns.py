@@ -4,7 +4,9 @@ A ``user`` event opens a turn; ``bot`` events add the replies; the ``outcome`` s
 actions/outcomes.py say what the bot did (the last one is the turn's outcome: "Nej" a second
 time records feedback, then the hand-over); the ``action_listen`` after them ends the turn. A
 turn without an outcome (a greeting) is ``other``. A turn the bot said nothing in is written by
-the gateway (it answered with its degraded 503), so it is not written twice. A "Ja"/"Nej" is a
+the gateway (it answered with its degraded 503), so it is not written twice; nor is one Rasa
+answered late, after the gateway gave up on it: it carries the gateway's ``message_id`` (from the
+user event's metadata), and the degraded row with that id wins (bot.analytics.writer). A "Ja"/"Nej" is a
 turn of its own and also sets ``feedback`` on the conversation's last answer, which may be a row
 written in an earlier batch: hence `FeedbackUpdate`.
 
@@ -75,6 +77,7 @@ class OpenTurn:
     intent: str | None
     replies: list[str] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
+    message_id: str | None = None  # the gateway's id of the message (metadata), if it sent one
 
 
 @dataclass
@@ -213,6 +216,7 @@ class TurnBuilder:
             municipality=str(metadata.get("municipality") or self.default_municipality),
             question=str(event.get("text") or ""),
             intent=(parse.get("intent") or {}).get("name"),
+            message_id=clip("message_id", str(metadata["message_id"])) if metadata.get("message_id") else None,
         )
 
     def _open(self, event: Mapping[str, Any]) -> None:
@@ -261,6 +265,7 @@ class TurnBuilder:
             "question": turn.question,
             "replies": turn.replies,
             "source": "rasa",
+            "message_id": turn.message_id,
         }
         self.rows.append(row)
         state.next_index += 1

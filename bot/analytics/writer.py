@@ -2,7 +2,9 @@
 the pending state and its checkpoint together (or acknowledges a RabbitMQ batch only after that).
 
 Idempotent: a turn already written (``event_key`` is unique) is not written again, feedback sets the
-same value again, and each conversation's pending state recognises events it has seen.
+same value again, and each conversation's pending state recognises events it has seen. A turn whose
+citizen message already has a row (``message_id`` is unique: the gateway's degraded 503, when Rasa
+answered after the gateway gave up) is not written either; see `record_gateway_turn` for the other order.
 """
 
 from __future__ import annotations
@@ -73,6 +75,25 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, rows: Sequence[Ma
     return len(conn.execute(statement.returning(table.c[key])).all())
 
 
+def insert_turns(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert the turns that are new by ``event_key`` and by ``message_id``; how many were."""
+    if not rows:
+        return 0
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # No conflict target: a row that collides on either unique column is left out.
+    statement = dialect.insert(turns_table).values([dict(row) for row in rows]).on_conflict_do_nothing()
+    return len(conn.execute(statement.returning(turns_table.c.event_key)).all())
+
+
+def record_gateway_turn(conn: Connection, row: Mapping[str, Any]) -> None:
+    """The gateway's own turn; with a ``message_id``, it replaces the Rasa turn of that message if
+    the consumer wrote one first (the citizen saw the gateway's reply, not Rasa's late one)."""
+    if row.get("message_id") is None:
+        conn.execute(turns_table.insert().values(dict(row)))
+    else:
+        _upsert(conn, turns_table, row, "message_id")
+
+
 def _upsert(conn: Connection, table: Table, row: Mapping[str, Any], key: str) -> None:
     values, changed = dict(row), {name: value for name, value in row.items() if name != key}
     if conn.dialect.name == "postgresql":
@@ -126,9 +147,7 @@ class TurnWriter:
     def _write(self, conn: Connection, built: Sequence[TurnBuilder]) -> Counts:
         counts = Counts(conversations=len(built), skipped=sum(b.skipped for b in built))
         # Rows first: a "Ja" may judge an answer of the same batch.
-        counts.turns = insert_ignoring_duplicates(
-            conn, turns_table, [row for b in built for row in b.rows], "event_key"
-        )
+        counts.turns = insert_turns(conn, [row for b in built for row in b.rows])
         now = datetime.now(UTC)
         for builder in built:
             for judged in builder.feedback:

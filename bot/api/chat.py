@@ -7,6 +7,7 @@ text is cleaned and answered, or 422 when nothing is left), then masked, then se
 from __future__ import annotations
 
 import logging
+import uuid
 
 import httpx
 from fastapi import APIRouter, HTTPException, Request, status
@@ -54,12 +55,18 @@ def degraded_response(session_id: str, hotline: Hotline) -> JSONResponse:
 
 
 def degraded(
-    session: Session, question: str, hotline: Hotline, sessions: SessionStore, turns: TurnRecorder
+    session: Session,
+    question: str,
+    hotline: Hotline,
+    sessions: SessionStore,
+    turns: TurnRecorder,
+    message_id: str,
 ) -> JSONResponse:
-    """The 503, recorded for the weekly review as a technical hand-over (Rasa has no turn for it)."""
+    """The 503, recorded for the weekly review as a technical hand-over; with the message's id, so a
+    late Rasa turn for the same message is not counted as well."""
     index = turn_index(sessions.history(session.id))
     reply = messages.with_ddh(messages.DEGRADED, hotline)
-    turns.record(degraded_turn(session.id, session.municipality, index, question, [reply]))
+    turns.record(degraded_turn(session.id, session.municipality, index, question, [reply], message_id))
     return degraded_response(session.id, hotline)
 
 
@@ -156,11 +163,13 @@ async def chat(
         record_turn(sessions, session.id, citizen, replies)
         return ChatResponse(session_id=session.id, messages=replies, escalated=True)
 
+    # The message's id travels in Rasa's user event: the review counts the message once (bot.analytics.writer).
+    message_id = uuid.uuid4().hex
     try:
-        raw = await rasa.send(session.id, masked.text, {"municipality": session.municipality})
+        raw = await rasa.send(session.id, masked.text, {"municipality": session.municipality, "message_id": message_id})
     except RasaUnavailableError as exc:
         logger.error("chat.degraded", extra={"reason": "rasa_unavailable", "error": str(exc), "session": session.id})
-        return degraded(session, masked.text, hotline, sessions, turns)
+        return degraded(session, masked.text, hotline, sessions, turns, message_id)
 
     bot_messages, escalated = to_bot_messages(raw)
     if not bot_messages:
@@ -169,7 +178,7 @@ async def chat(
             ok, detail = await probe(http, "/health", settings.health_timeout_seconds)
         reason = "no_reply" if ok else f"action_server_{detail}"
         logger.error("chat.degraded", extra={"reason": reason, "session": session.id})
-        return degraded(session, masked.text, hotline, sessions, turns)
+        return degraded(session, masked.text, hotline, sessions, turns, message_id)
 
     replies = [notice, *bot_messages] if notice else bot_messages
     record_turn(sessions, session.id, citizen, replies)

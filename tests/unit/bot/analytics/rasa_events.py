@@ -18,6 +18,8 @@ class Conversation:
         self.sender_id = sender_id
         self.clock = start
         self.municipality = municipality
+        # The gateway's id of the next citizen message (it sends one in the metadata), when set.
+        self.message_id: str | None = None
         self.events: list[dict[str, Any]] = []
 
     def _event(self, kind: str, metadata: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
@@ -39,17 +41,18 @@ class Conversation:
         return self
 
     def user(self, text: str, intent: str, confidence: float = 0.99) -> float:
-        """The citizen's message (the gateway sends the municipality as metadata); its timestamp."""
+        """The citizen's message (the gateway sends the municipality and its message id as metadata); its timestamp."""
+        sent = {"municipality": self.municipality, **({"message_id": self.message_id} if self.message_id else {})}
         event = self._event(
             "user",
-            metadata={"municipality": self.municipality},
+            metadata=sent,
             text=text,
             parse_data={
                 "intent": {"name": intent, "confidence": confidence},
                 "entities": [],
                 "text": text,
                 "message_id": "49f86d0077614cb393da72aabcf7d029",
-                "metadata": {"municipality": self.municipality},
+                "metadata": sent,
                 "intent_ranking": [{"name": intent, "confidence": confidence}],
             },
             input_channel="rest",

@@ -46,6 +46,7 @@ def test_an_answer_is_one_turn_with_its_guide_passage_confidence_and_replies() -
         "question": "Hvad koster et pas?",
         "replies": ["Et pas koster 893 kr. for voksne.", "Fik du svar på dit spørgsmål?"],
         "source": "rasa",
+        "message_id": None,
     }
 
 
