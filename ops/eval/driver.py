@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 
 from core.settings import Settings
-from ops.database import upgrade
 from ops.eval.cases import Conversation
 from ops.eval.judge import Result, observe
 from ops.ports import free_port
+from ops.publishing import copy_published_index, publish_content
 from ops.review import load_conversations
 from ops.stack import Stack
 
@@ -25,10 +25,11 @@ CONCURRENT_CONVERSATIONS = 4
 
 
 def eval_settings(base: Settings, var_dir: Path) -> Settings:
-    """A stack of its own: fresh var/ folder (SQLite stores), free ports, the published index."""
+    """A stack of its own: fresh var/ folder (SQLite stores), free ports, a copy of the published index."""
     shutil.rmtree(var_dir, ignore_errors=True)
     var_dir.mkdir(parents=True)
-    (var_dir / "index").symlink_to(base.index_dir.resolve(), target_is_directory=True)
+    # A copy, not the shared index: the stack publishes its own content database into it (run_conversations).
+    copy_published_index(base.index_dir, var_dir / "index")
     return base.model_copy(
         update={
             "var_dir": var_dir,
@@ -84,9 +85,10 @@ def run_conversations(
     """
     scripts = [(c.municipality, [t.say for t in c.turns]) for c in conversations]
     scripts += [(municipality, [say]) for municipality, say in probes]
-    # As make run: the app database migrated, so the gateway's and the consumer's turns are kept
-    # for the weekly review of this traffic (ops.eval.traffic_review).
-    upgrade(settings.gateway_database_url)
+    # As make run: the app database migrated, kb/ imported and published (the same guides as the
+    # files), so the gateway's and the consumer's turns are kept for the weekly review of this
+    # traffic (ops.eval.traffic_review); the action server then follows that database.
+    publish_content(settings)
     stack = Stack(settings, model)
     stack.start()
     try:
