@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
-import httpx
 import redis
 
 from bot.rasa_drain import start_draining, stop_draining
@@ -52,20 +51,9 @@ def restart_order(specs: Sequence[ProcessSpec]) -> list[ProcessSpec]:
 
 
 def wait_healthy(spec: ProcessSpec, timeout: float) -> None:
-    """Poll the replica's health check until it answers 200; TimeoutError after ``timeout`` seconds."""
-    if spec.health_url is None:
-        return
-    deadline = time.monotonic() + timeout
-    with httpx.Client() as http:
-        while True:
-            try:
-                if http.get(spec.health_url, timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{spec.label} did not answer its health check within {timeout:.0f} s")
-            time.sleep(HEALTH_POLL_SECONDS)
+    """Wait until the replica answers its health check (ops.processes); TimeoutError after ``timeout``."""
+    if spec.health_url is not None:
+        spec.child.wait_until_healthy(spec.health_url, timeout=timeout, interval=HEALTH_POLL_SECONDS)
 
 
 def rasa_drain(redis_url: str | None, timeout: float) -> Drain:

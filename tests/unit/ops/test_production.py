@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,8 @@ from core.settings import Settings
 from ops.endpoints import LOCK_LIFETIME_SECONDS, lock_store_config, write_endpoints
 from ops.production import Layout, missing_servers, production_specs
 from ops.proxy import nginx_main_config, render_http_config
-from ops.rolling import restart_order
+from ops.rolling import restart_order, rolling_restart
+from ops.stack import ProcessSpec
 
 SERVERS = {
     "database_url": "postgresql://postgres@127.0.0.1:5432/borgerbot",
@@ -107,3 +111,20 @@ def test_nginx_accepts_the_configuration_make_run_prod_writes(prod_settings: Set
         ["nginx", "-t", "-p", str(config.parent), "-c", str(config)], capture_output=True, text=True, timeout=30
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_a_rolling_restart_drains_each_rasa_replica_around_its_own_restart(
+    prod_settings: Settings, tmp_path: Path
+) -> None:
+    specs = [dataclasses.replace(s, health_url=None) for s in production_specs(prod_settings, tmp_path / "m.tar.gz")]
+    happened: list[str] = []
+
+    @contextmanager
+    def drain(spec: ProcessSpec) -> Iterator[None]:
+        happened.append(f"drain {spec.name}")
+        yield
+        happened.append(f"undrain {spec.name}")
+
+    done = rolling_restart(specs, lambda spec: happened.append(f"restart {spec.name}"), 5.0, drain)
+    assert [item.name for item in done] == [s.name for s in restart_order(specs)]
+    assert happened[6:9] == ["drain rasa-1", "restart rasa-1", "undrain rasa-1"]
