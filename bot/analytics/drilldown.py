@@ -41,7 +41,28 @@ BEHIND: dict[str, str] = {
     "abandonment": "Samtaler, der sluttede med et opklarende spørgsmål",
 }
 # The language codes the gateway answers in, by their Danish names.
-LANGUAGE_LABELS = {"en": "engelsk", "de": "tysk", "pl": "polsk", "uk": "ukrainsk", "ar": "arabisk", "?": "ukendt"}
+# Danish names of the languages langdetect reports most often here; another code is shown as it is.
+LANGUAGE_LABELS = {
+    "en": "engelsk",
+    "de": "tysk",
+    "pl": "polsk",
+    "uk": "ukrainsk",
+    "ar": "arabisk",
+    "es": "spansk",
+    "fr": "fransk",
+    "it": "italiensk",
+    "ro": "rumænsk",
+    "tr": "tyrkisk",
+    "ru": "russisk",
+    "so": "somali",
+    "fa": "persisk",
+    "ur": "urdu",
+    "nl": "nederlandsk",
+    "pt": "portugisisk",
+    "lt": "litauisk",
+    "vi": "vietnamesisk",
+    "?": "ukendt",
+}
 
 OUTCOME_LABELS = {
     "answer": "Svar fra en vejledning",
