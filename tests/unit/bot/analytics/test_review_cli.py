@@ -41,6 +41,7 @@ def test_the_cli_writes_the_html_and_csv_files(configured: Path, capsys: pytest.
     ]
     html = (out / f"{stem}.html").read_text(encoding="utf-8")
     assert "<style>" in html and ".plot img" in html  # the style is inside the file
+    assert ".figures-wrap > table" in html and "&gt;" not in html.split("</style>")[0]  # as written, not escaped
     assert html.count('src="data:image/png;base64,') == 3
     assert not re.search(r'(href|src)="(?!data:)', html)  # nothing outside the file, no links into /admin
     assert "<form" not in html
