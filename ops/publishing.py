@@ -49,5 +49,10 @@ def copy_published_index(source_dir: Path, target_dir: Path) -> None:
     target_dir.mkdir(parents=True, exist_ok=True)
     if build is None:
         return
-    shutil.copytree(build, target_dir / BUILDS_DIR / build.name)
-    (target_dir / CURRENT_LINK).symlink_to(Path(BUILDS_DIR) / build.name)
+    copied = target_dir / BUILDS_DIR / build.name
+    if not copied.exists():  # a build's name is its content hash: one there already is the same
+        shutil.copytree(build, copied)
+    link = target_dir / CURRENT_LINK
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(Path(BUILDS_DIR) / build.name)
