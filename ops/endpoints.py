@@ -81,9 +81,10 @@ def event_broker_config(settings: Settings) -> dict[str, Any]:
 
 
 # How long a Rasa replica's ticket on a conversation lasts (Rasa's TICKET_LOCK_LIFETIME; its default is
-# 60 s). A replica stopped in the middle of a message leaves its ticket behind, and the twin that takes
-# the conversation over waits until it expires: shorter than the gateway's 20 s wait, so the citizen is
-# still answered; far longer than a message takes (under a second, a few under heavy load).
+# 60 s). A replica stopped in the middle of a message can leave its ticket behind, and the twin that
+# takes the conversation over waits until it expires; far longer than a message takes (under a second,
+# a few under heavy load). A killed replica's messages have still been seen to wait past the gateway's
+# 20 s (deploy/README.md): rolling restarts drain a replica first (ops.rolling) so none is in hand.
 LOCK_LIFETIME_SECONDS = 8
 
 

@@ -64,25 +64,28 @@ def transaction(engine: Engine, lock: Callable[[Connection], None] | None = None
             raise
 
 
-def insert_ignoring_duplicates(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], key: str) -> int:
-    """Insert the rows whose ``key`` is new; how many were."""
+def _insert(conn: Connection, table: Table) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT (PostgreSQL in production, SQLite embedded)."""
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+
+
+def insert_ignoring_duplicates(
+    conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], key: str, *, any_unique: bool = False
+) -> int:
+    """Insert the rows whose ``key`` is new (with ``any_unique``: new in every unique column); how many were."""
     if not rows:
         return 0
-    values = [dict(row) for row in rows]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(values).on_conflict_do_nothing(index_elements=[key])
+    statement = _insert(conn, table).values([dict(row) for row in rows])
+    statement = (
+        statement.on_conflict_do_nothing() if any_unique else statement.on_conflict_do_nothing(index_elements=[key])
+    )
     # Counted from RETURNING: PostgreSQL's driver reports no row count for a multi-row insert (-1).
     return len(conn.execute(statement.returning(table.c[key])).all())
 
 
 def insert_turns(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
     """Insert the turns that are new by ``event_key`` and by ``message_id``; how many were."""
-    if not rows:
-        return 0
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    # No conflict target: a row that collides on either unique column is left out.
-    statement = dialect.insert(turns_table).values([dict(row) for row in rows]).on_conflict_do_nothing()
-    return len(conn.execute(statement.returning(turns_table.c.event_key)).all())
+    return insert_ignoring_duplicates(conn, turns_table, rows, "event_key", any_unique=True)
 
 
 def record_gateway_turn(conn: Connection, row: Mapping[str, Any]) -> None:
@@ -95,11 +98,8 @@ def record_gateway_turn(conn: Connection, row: Mapping[str, Any]) -> None:
 
 
 def _upsert(conn: Connection, table: Table, row: Mapping[str, Any], key: str) -> None:
-    values, changed = dict(row), {name: value for name, value in row.items() if name != key}
-    if conn.dialect.name == "postgresql":
-        conn.execute(postgresql.insert(table).values(values).on_conflict_do_update(index_elements=[key], set_=changed))
-    else:
-        conn.execute(sqlite.insert(table).values(values).on_conflict_do_update(index_elements=[key], set_=changed))
+    changed = {name: value for name, value in row.items() if name != key}
+    conn.execute(_insert(conn, table).values(dict(row)).on_conflict_do_update(index_elements=[key], set_=changed))
 
 
 def read_checkpoint(conn: Connection, name: str) -> str | None:
