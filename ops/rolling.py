@@ -61,10 +61,11 @@ def rasa_drain(redis_url: str | None, timeout: float) -> Drain:
 
     @contextmanager
     def drained(spec: ProcessSpec) -> Iterator[None]:
-        if spec.kind != "rasa" or not redis_url or spec.port is None:
+        if spec.kind != "rasa" or not redis_url or spec.health_url is None:
             yield
             return
-        url = f"http://127.0.0.1:{spec.port}"
+        # Rasa's health URL is its base URL (Settings.rasa_url), as the gateways list the replicas.
+        url = spec.health_url.rstrip("/")
         client = redis.Redis.from_url(redis_url)
         try:
             start_draining(client, url, DRAIN_SECONDS + timeout + 60)
