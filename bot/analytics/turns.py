@@ -77,6 +77,19 @@ class OpenTurn:
     intent: str | None
     replies: list[str] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def said(self) -> bool:
+        """Whether the bot answered anything in this turn (else the gateway's 503 stood for it)."""
+        return bool(self.outcomes or self.replies)
+
+    def collect(self, kind: Any, event: Mapping[str, Any]) -> None:
+        """Keep what the turn's event says: a bot reply, or an outcome the actions recorded."""
+        if kind == "bot" and event.get("text"):
+            self.replies.append(str(event["text"]))
+        elif kind == "slot" and event.get("name") == "outcome" and isinstance(event.get("value"), dict):
+            self.outcomes.append(dict(event["value"]))
+
     message_id: str | None = None  # the gateway's id of the message (metadata), if it sent one
 
 
@@ -151,7 +164,7 @@ class TurnBuilder:
         """End the open turn now (its outcome ``other`` if none came): its ``action_listen`` never will."""
         self._close()
         late, self.state.late_turn = self.state.late_turn, None
-        if late is not None and (late.outcomes or late.replies):
+        if late is not None and late.said:
             self._emit(late)
         return self
 
@@ -180,31 +193,27 @@ class TurnBuilder:
             self.state.last_topic = str(value) if value else None
         elif opened is None:
             return
-        elif kind == "bot" and event.get("text"):
-            opened.replies.append(str(event["text"]))
-        elif kind == "slot" and event.get("name") == "outcome" and isinstance(event.get("value"), dict):
-            opened.outcomes.append(dict(event["value"]))
         elif kind == "action" and event.get("name") == "action_listen":
             self._close()
+        else:
+            opened.collect(kind, event)
 
     def _apply_late(self, kind: Any, event: Mapping[str, Any], timestamp: float) -> None:
         """An event older than the newest citizen message: the broker delivered it late (RabbitMQ
         restarted and Rasa resent what it could not publish), so it belongs to an earlier turn."""
         late = self.state.late_turn
         if kind == "user":
-            if late is not None and (late.outcomes or late.replies):
+            if late is not None and late.said:
                 self._emit(late)
             self.state.late_turn = self._turn(event)
         elif late is None or timestamp < late.timestamp:
             return
-        elif kind == "bot" and event.get("text"):
-            late.replies.append(str(event["text"]))
-        elif kind == "slot" and event.get("name") == "outcome" and isinstance(event.get("value"), dict):
-            late.outcomes.append(dict(event["value"]))
         elif kind == "action" and event.get("name") == "action_listen":
             self.state.late_turn = None
-            if late.outcomes or late.replies:
+            if late.said:
                 self._emit(late)
+        else:
+            late.collect(kind, event)
 
     def _turn(self, event: Mapping[str, Any]) -> OpenTurn:
         parse = event.get("parse_data") or {}
@@ -227,7 +236,7 @@ class TurnBuilder:
         turn, self.state.open_turn = self.state.open_turn, None
         if turn is None:
             return
-        if not (turn.outcomes or turn.replies):
+        if not turn.said:
             # Nothing said yet: the gateway answered with its 503 and wrote that turn itself, or the
             # turn's events come late (after a broker restart); kept for those until a later one.
             self.state.late_turn = turn
