@@ -123,6 +123,16 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
 
     @property
+    def rabbitmq_exchange(self) -> str:
+        """The durable fanout exchange Rasa publishes to and our queue alone is bound to.
+
+        Durable, so it and its binding survive a RabbitMQ restart (Rasa's own is transient: events
+        published before it was declared again went nowhere). Its own name, never the queue's, which
+        a transient exchange of the earlier releases may still hold.
+        """
+        return f"{self.rabbitmq_queue}.durable"
+
+    @property
     def broker_database_url(self) -> str | None:
         """Where Rasa's SQL event broker writes the events (see ops.endpoints); None with RabbitMQ."""
         if self.rabbitmq_url:

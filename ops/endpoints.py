@@ -43,10 +43,16 @@ def tracker_store_config(settings: Settings) -> dict[str, Any]:
     return sql_endpoint(settings.tracker_database_url)
 
 
-def pika_config(amqp_url: str, queue: str) -> dict[str, Any]:
+# Rasa's Pika broker with a durable exchange and failed events retried (ops/rasa_event_broker.py), which
+# Rasa imports by this path: with its own, a RabbitMQ restart lost events for the analytics.
+DURABLE_PIKA_EVENT_BROKER = "ops.rasa_event_broker.DurablePikaEventBroker"
+
+
+def pika_config(amqp_url: str, queue: str, exchange: str) -> dict[str, Any]:
     """Rasa's Pika broker publishing persistent messages to the durable queue ``queue``.
 
-    The queue gets a fanout exchange of its own name, so no other Rasa's events reach it. Rasa uses
+    The broker is ours (ops/rasa_event_broker.py: a durable exchange, nothing lost when RabbitMQ
+    restarts). The queue gets a fanout exchange of its own, so no other Rasa's events reach it. Rasa uses
     the URL as it is when it holds the username and password it is given, so they are passed as the
     URL spells them (percent-encoded).
     """
@@ -56,20 +62,20 @@ def pika_config(amqp_url: str, queue: str) -> dict[str, Any]:
     credentials, _, _ = parts.netloc.rpartition("@")
     username, _, password = credentials.partition(":")
     return {
-        "type": "pika",
+        "type": DURABLE_PIKA_EVENT_BROKER,
         "url": amqp_url,
         "username": username or "guest",
         "password": password or "guest",
         "port": parts.port or AMQP_PORTS[parts.scheme],
         "queues": [queue],
-        "exchange_name": queue,
+        "exchange_name": exchange,
     }
 
 
 def event_broker_config(settings: Settings) -> dict[str, Any]:
     """Where Rasa publishes every event (docs/review.md): RabbitMQ when configured, else its SQL broker."""
     if settings.rabbitmq_url:
-        return pika_config(settings.rabbitmq_url, settings.rabbitmq_queue)
+        return pika_config(settings.rabbitmq_url, settings.rabbitmq_queue, settings.rabbitmq_exchange)
     url = settings.broker_database_url
     assert url is not None  # None only with RabbitMQ
     if make_url(url) == make_url(settings.tracker_database_url):

@@ -58,7 +58,9 @@ def _consume(once: bool) -> int:
     try:
         if settings.rabbitmq_url:
             logger.info("analytics.started", extra={"broker": "rabbitmq", "queue": settings.rabbitmq_queue})
-            RabbitConsumer(settings.rabbitmq_url, settings.rabbitmq_queue, analytics, writer).run(stop, once=once)
+            RabbitConsumer(
+                settings.rabbitmq_url, settings.rabbitmq_queue, settings.rabbitmq_exchange, analytics, writer
+            ).run(stop, once=once)
         else:
             events_url = settings.broker_database_url
             assert events_url is not None  # None only with RabbitMQ

@@ -168,6 +168,7 @@ class RabbitConsumer:
         self,
         url: str,
         queue: str,
+        exchange: str,
         analytics: Engine,
         writer: TurnWriter,
         batch_size: int = BATCH_SIZE,
@@ -176,16 +177,16 @@ class RabbitConsumer:
         self.parameters = pika.URLParameters(url)
         # Named, so an operator (and the tests) can tell its connection in `rabbitmqctl list_connections`.
         self.parameters.client_properties = {"connection_name": f"borgerbot-analytics {queue}"}
-        self.queue, self.analytics, self.writer = queue, analytics, writer
+        self.queue, self.exchange, self.analytics, self.writer = queue, exchange, analytics, writer
         self.batch_size, self.idle_seconds = batch_size, idle_seconds
         self.maintenance = Maintenance(analytics, writer)
         self.connections = 0  # how many times it connected
 
     def declare(self, channel: BlockingChannel) -> None:
-        """The queue and its exchange exactly as Rasa's Pika broker declares them (ops/endpoints.py)."""
-        channel.exchange_declare(self.queue, exchange_type="fanout", durable=False)
+        """The queue and its exchange exactly as Rasa's event broker declares them (ops/rasa_event_broker.py)."""
+        channel.exchange_declare(self.exchange, exchange_type="fanout", durable=True)
         channel.queue_declare(self.queue, durable=True)
-        channel.queue_bind(self.queue, self.queue, routing_key="")
+        channel.queue_bind(self.queue, self.exchange, routing_key="")
 
     def _commit(self, channel: BlockingChannel, batch: list[tuple[int, bytes]]) -> None:
         with transaction(self.analytics) as conn:

@@ -130,14 +130,14 @@ def _create_gateway_tables(settings: Settings) -> None:
         engine.dispose()
 
 
-def _delete_queue(rabbitmq: str, queue: str) -> None:
+def _delete_queue(rabbitmq: str, queue: str, exchange: str) -> None:
     import pika
 
     try:
         with pika.BlockingConnection(pika.URLParameters(rabbitmq)) as connection:
             channel = connection.channel()
             channel.queue_delete(queue)
-            channel.exchange_delete(queue)
+            channel.exchange_delete(exchange)
     except pika.exceptions.AMQPError as exc:
         logger.warning("bench.production.queue_not_deleted", extra={"queue": queue, "error": repr(exc)})
 
@@ -158,6 +158,6 @@ def run_production(base: Settings, model: Path, var_dir: Path) -> Iterator[Runni
             logger.info("bench.production.healthy", extra={"url": stack.url, "processes": sorted(stack.pids)})
             yield stack
     finally:
-        _delete_queue(found.rabbitmq, queue)
+        _delete_queue(found.rabbitmq, queue, base.model_copy(update={"rabbitmq_queue": queue}).rabbitmq_exchange)
         _drop_database(found.postgres, database)
         logger.info("bench.production.removed", extra={"database": database, "queue": queue})

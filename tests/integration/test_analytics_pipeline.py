@@ -120,7 +120,7 @@ def queue() -> Iterator[str]:
     connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ))
     channel = connection.channel()
     channel.queue_delete(name)
-    channel.exchange_delete(name)
+    channel.exchange_delete(Settings(rabbitmq_queue=name).rabbitmq_exchange)
     connection.close()
 
 

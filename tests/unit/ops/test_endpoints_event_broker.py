@@ -57,13 +57,13 @@ def test_the_tracker_stores_database_is_refused_for_the_events(settings: Setting
 def test_rabbitmq_url_selects_the_pika_broker_and_a_durable_queue_of_our_own(settings: Settings) -> None:
     config = broker(settings.model_copy(update={"rabbitmq_url": RABBITMQ}))
     assert config == {
-        "type": "pika",
+        "type": "ops.rasa_event_broker.DurablePikaEventBroker",
         "url": RABBITMQ,
         "username": "guest",
         "password": "guest",
         "port": 5672,
         "queues": ["borgerbot.events"],
-        "exchange_name": "borgerbot.events",
+        "exchange_name": "borgerbot.events.durable",
     }
     assert settings.model_copy(update={"rabbitmq_url": RABBITMQ}).broker_database_url is None
 
@@ -121,13 +121,14 @@ def test_rasa_reads_the_pika_config_as_the_url_we_gave(settings: Settings) -> No
     path = write_endpoints(settings.model_copy(update={"rabbitmq_url": url}))
     script = (
         "from rasa.utils.endpoints import read_endpoint_config as read; "
-        "from rasa.core.brokers.pika import PikaEventBroker; "
+        "from rasa.shared.utils.common import class_from_module_path as load; "
         f"c = read({str(path)!r}, 'event_broker'); "
-        "b = PikaEventBroker(c.url, **c.kwargs); "
-        "print(b._configure_url(), b.queues, b.exchange_name)"
+        "b = load(c.type)(c.url, **c.kwargs); "
+        "print(type(b).__name__, b._configure_url(), b.queues, b.exchange_name)"
     )
     assert run_in_rasa(settings, script).split() == [
+        "DurablePikaEventBroker",
         "amqp://bot:p%40ss@mq.local:5672/borgerbot",
         "['borgerbot.events']",
-        "borgerbot.events",
+        "borgerbot.events.durable",
     ]
