@@ -7,9 +7,10 @@ published; and an event that failed while the connection was down is tried again
 reconnect, so one that fails after that reconnect waits for a restart that may never come.
 
 Here the exchange is durable (its binding to the durable queue survives the restart), a returned
-event counts as failed, and failed events are published again every second until RabbitMQ takes
-them. Loaded by the Rasa server itself (Python 3.10, .venv-rasa) by the path ops.endpoints writes;
-it imports Rasa and aio-pika only, nothing of ours.
+event counts as failed, and once one event failed every later one waits behind it: one task publishes
+the backlog in order, trying again every second until RabbitMQ takes it, so the analytics read each
+conversation's events in the order Rasa wrote them. Loaded by the Rasa server itself (Python 3.10,
+.venv-rasa) by the path ops.endpoints writes; it imports Rasa and aio-pika only, nothing of ours.
 """
 
 import asyncio
@@ -26,12 +27,8 @@ logger = logging.getLogger(__name__)
 REPUBLISH_SECONDS = 1.0
 
 
-class UnroutedEvent(Exception):
-    """RabbitMQ returned the event: no queue was bound to the exchange when it arrived."""
-
-
 class DurablePikaEventBroker(PikaEventBroker):  # type: ignore[misc]
-    """PikaEventBroker with a durable exchange, returns counted as failures and failures retried."""
+    """PikaEventBroker with a durable exchange, returns counted as failures, failures retried in order."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,31 +42,44 @@ class DurablePikaEventBroker(PikaEventBroker):  # type: ignore[misc]
             await self._bind_queue(queue_name, channel, exchange)
         return exchange
 
+    def publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
+        """Publish now, or behind the backlog while there is one (so the order holds)."""
+        if self._unpublished_events:
+            self._unpublished_events.append(event)
+            return
+        super().publish(event, headers)
+
     async def _publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
         if self._exchange is None:
             return
+        error = await self._try_publish(event, headers)
+        if error is not None:
+            self._unpublished_events.append(event)
+            logger.warning("pika.events.publish.deferred: %s (%d waiting)", error, len(self._unpublished_events))
+            self._schedule_republish()
+
+    async def _try_publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> Optional[str]:
+        """None once RabbitMQ confirmed the event, else why not."""
         try:
             confirmation = await self._exchange.publish(self._message(event, headers), "", mandatory=True)
-            if not isinstance(confirmation, spec.Basic.Ack):
-                raise UnroutedEvent(self.exchange_name)
-        except Exception as exc:  # any failure: the connection is down, the channel closed, or unrouted
-            self._unpublished_events.append(event)
-            logger.warning(
-                "pika.events.publish.deferred: %s (%d waiting)", type(exc).__name__, len(self._unpublished_events)
-            )
-            self._schedule_republish()
+        except Exception as exc:  # the connection is down, the channel closed: any failure is a retry
+            return type(exc).__name__
+        return None if isinstance(confirmation, spec.Basic.Ack) else "returned unrouted"
+
+    def _publish_unpublished_messages(self, *_: Any, **__: Any) -> None:
+        """On reconnect (Rasa's callback): the republishing task, never a second publisher beside it."""
+        self._schedule_republish()
 
     def _schedule_republish(self) -> None:
         if self._republisher is None or self._republisher.done():
-            self._republisher = self._loop.create_task(self._republish_until_taken())
+            self._republisher = self._loop.create_task(self._republish_in_order())
 
-    async def _republish_until_taken(self) -> None:
+    async def _republish_in_order(self) -> None:
+        published = 0
         while self._unpublished_events:
-            await asyncio.sleep(REPUBLISH_SECONDS)
-            waiting = list(self._unpublished_events)
-            self._unpublished_events.clear()
-            # One at a time and in order; each failure is queued again by _publish.
-            for event in waiting:
-                await self._publish(event)
-            if not self._unpublished_events:
-                logger.info("pika.events.publish.caught_up: %d published late", len(waiting))
+            if await self._try_publish(self._unpublished_events[0]) is None:
+                self._unpublished_events.popleft()
+                published += 1
+            else:
+                await asyncio.sleep(REPUBLISH_SECONDS)
+        logger.info("pika.events.publish.caught_up: %d published late", published)
