@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 # Between two attempts to publish the events RabbitMQ did not take.
 REPUBLISH_SECONDS = 1.0
+# A publish RabbitMQ has not confirmed by then is tried again (at worst twice in the queue; the
+# analytics recognise an event they have seen).
+PUBLISH_TIMEOUT_SECONDS = 10.0
 
 
 class DurablePikaEventBroker(PikaEventBroker):  # type: ignore[misc]
@@ -60,9 +63,14 @@ class DurablePikaEventBroker(PikaEventBroker):  # type: ignore[misc]
 
     async def _try_publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> Optional[str]:
         """None once RabbitMQ confirmed the event, else why not."""
+        message = self._message(event, headers)
         try:
-            confirmation = await self._exchange.publish(self._message(event, headers), "", mandatory=True)
-        except Exception as exc:  # the connection is down, the channel closed: any failure is a retry
+            confirmation = await asyncio.wait_for(
+                self._exchange.publish(message, "", mandatory=True), PUBLISH_TIMEOUT_SECONDS
+            )
+        # Any failure is a retry: the connection down, the channel closed, no confirmation in time, or
+        # the publish cancelled by aiormq as it closes a channel (CancelledError is no Exception).
+        except (Exception, asyncio.CancelledError) as exc:
             return type(exc).__name__
         return None if isinstance(confirmation, spec.Basic.Ack) else "returned unrouted"
 
