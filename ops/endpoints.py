@@ -118,8 +118,10 @@ def lock_store_config(redis_url: str) -> dict[str, Any]:
     return config
 
 
-# Rasa's SQL tracker store with connections checked before use (ops/rasa_tracker_store.py), which
-# Rasa imports by this path: without it, the first message after PostgreSQL dropped the connections fails.
+# Rasa's SQL tracker store without its second read of the tracker per turn (ops/rasa_tracker_store.py),
+# and on PostgreSQL with connections checked before use (without it, the first message after PostgreSQL
+# dropped the connections fails). Rasa imports them by these paths.
+COUNTING_SQL_TRACKER_STORE = "ops.rasa_tracker_store.CountingSQLTrackerStore"
 PRE_PING_SQL_TRACKER_STORE = "ops.rasa_tracker_store.PrePingSQLTrackerStore"
 
 
@@ -128,9 +130,9 @@ def write_endpoints(settings: Settings) -> Path:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     path = settings.var_dir / "endpoints.yml"
     tracker_store = tracker_store_config(settings)
-    if tracker_store["dialect"] == "postgresql":
-        # A SQLite file has no connection to lose.
-        tracker_store["type"] = PRE_PING_SQL_TRACKER_STORE
+    # A SQLite file has no connection to lose.
+    postgresql = tracker_store["dialect"] == "postgresql"
+    tracker_store["type"] = PRE_PING_SQL_TRACKER_STORE if postgresql else COUNTING_SQL_TRACKER_STORE
     config = {
         "action_endpoint": {"url": f"{settings.action_server_url}/webhook"},
         "tracker_store": tracker_store,

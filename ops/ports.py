@@ -26,7 +26,7 @@ def _bindable(port: int) -> bool:
 def free_port_block(count: int, attempts: int = 200) -> int:
     """The first of ``count`` consecutive ports nothing listens on right now (replicas sit side by side)."""
     for _ in range(attempts):
-        base = random.randrange(PORT_RANGE.start, PORT_RANGE.stop - count)
+        base = random.randrange(PORT_RANGE.start, PORT_RANGE.stop - count)  # noqa: S311 (a port, not a secret)
         if all(_bindable(port) for port in range(base, base + count)):
             return base
     raise RuntimeError(f"no {count} consecutive free ports found in {PORT_RANGE.start}-{PORT_RANGE.stop - 1}")

@@ -15,7 +15,7 @@ conversation's events in the order Rasa wrote them. Loaded by the Rasa server it
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 import aio_pika  # type: ignore[import-not-found]
 from aiormq import spec  # type: ignore[import-not-found]
@@ -35,24 +35,22 @@ class DurablePikaEventBroker(PikaEventBroker):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._republisher: Optional[asyncio.Task] = None
+        self._republisher: asyncio.Task | None = None
 
     async def _set_up_exchange(self, channel: aio_pika.RobustChannel) -> aio_pika.RobustExchange:
-        exchange = await channel.declare_exchange(
-            self.exchange_name, type=aio_pika.ExchangeType.FANOUT, durable=True
-        )
+        exchange = await channel.declare_exchange(self.exchange_name, type=aio_pika.ExchangeType.FANOUT, durable=True)
         for queue_name in self.queues:
             await self._bind_queue(queue_name, channel, exchange)
         return exchange
 
-    def publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
+    def publish(self, event: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         """Publish now, or behind the backlog while there is one (so the order holds)."""
         if self._unpublished_events:
             self._unpublished_events.append(event)
             return
         super().publish(event, headers)
 
-    async def _publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
+    async def _publish(self, event: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         if self._exchange is None:
             return
         error = await self._try_publish(event, headers)
@@ -61,7 +59,7 @@ class DurablePikaEventBroker(PikaEventBroker):  # type: ignore[misc]
             logger.warning("pika.events.publish.deferred: %s (%d waiting)", error, len(self._unpublished_events))
             self._schedule_republish()
 
-    async def _try_publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> Optional[str]:
+    async def _try_publish(self, event: dict[str, Any], headers: dict[str, str] | None = None) -> str | None:
         """None once RabbitMQ confirmed the event, else why not."""
         message = self._message(event, headers)
         try:

@@ -20,10 +20,12 @@ import pytest
 from core.settings import Settings
 from ops.endpoints import event_broker_config
 
+pytestmark = pytest.mark.integration
+
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
 # Publishes the events named on the command line through the broker Rasa builds from `config` (once
-# the test says go on stdin), then waits until every one is published (or deferred) and the republisher has nothing left, at most 20 s.
+# the test says go on stdin), then waits until every one is published and nothing waits, at most 20 s.
 PUBLISH = textwrap.dedent(
     """
     import asyncio, json, sys
