@@ -35,7 +35,7 @@ class DurablePikaEventBroker(PikaEventBroker):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._republisher: asyncio.Task | None = None
+        self._republisher: asyncio.Task[None] | None = None
 
     async def _set_up_exchange(self, channel: aio_pika.RobustChannel) -> aio_pika.RobustExchange:
         exchange = await channel.declare_exchange(self.exchange_name, type=aio_pika.ExchangeType.FANOUT, durable=True)

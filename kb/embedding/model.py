@@ -36,16 +36,34 @@ def runtime_quantization(path: Path) -> str | None:
     return value
 
 
-def quantize_int8(model: SentenceTransformer) -> SentenceTransformer:
-    """Every Linear layer in int8 with activations scaled per call (torch dynamic quantisation)."""
+def _quantized_layers(model: SentenceTransformer) -> set[str]:
+    """Every Linear layer but each feed-forward block's output projection.
+
+    That one reads the GELU's 1,536 outputs, whose outliers one int8 scale per call cannot hold:
+    with it quantised too, queries moved to cosine 0.981 of full precision and the dev set's held-out
+    top-1 answers that hold the fact fell from 0.813 to 0.795 (make eval-kb, 2026-12-03); without
+    it they stay at cosine 0.996 for most of the speed.
+    """
     import torch
 
+    return {
+        name
+        for name, module in model.named_modules()
+        if isinstance(module, torch.nn.Linear) and not (name.endswith("output.dense") and "attention" not in name)
+    }
+
+
+def quantize_int8(model: SentenceTransformer) -> SentenceTransformer:
+    """Most Linear layers in int8 (weights per output channel, activations scaled per call)."""
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
     with warnings.catch_warnings():
-        # torch 2.13 announces the quantised tensor API's future removal on every layer.
-        warnings.filterwarnings("ignore", message=r".*quantize_per_tensor.*", category=UserWarning)
-        quantized: SentenceTransformer = torch.ao.quantization.quantize_dynamic(
-            model, {torch.nn.Linear}, dtype=torch.qint8
-        )
+        # torch 2.13 announces, for this call and on every layer, that this API will move to torchao.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        layers = dict.fromkeys(_quantized_layers(model), per_channel_dynamic_qconfig)
+        quantized: SentenceTransformer = quantize_dynamic(model, layers, dtype=torch.qint8)  # type: ignore[no-untyped-call]
     return quantized
 
 
