@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from kb.embedding import MARKER_FILE
-
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -43,7 +41,7 @@ class Embedder(Protocol):
 def model_fingerprint(path: Path) -> str:
     """A short hash of a model folder's configuration files: changes when the model does."""
     digest = hashlib.sha256()
-    for name in ("config.json", "modules.json", MARKER_FILE, "tokenizer_config.json"):
+    for name in ("config.json", "modules.json", "borgerbot-conversion.json", "tokenizer_config.json"):
         candidate = path / name
         if candidate.exists():
             digest.update(name.encode())

