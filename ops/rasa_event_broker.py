@@ -1,13 +1,14 @@
 """Rasa's Pika event broker, made to lose no event when RabbitMQ restarts.
 
-Rasa 3.6's broker (rasa.core.brokers.pika) loses events three ways across a RabbitMQ restart: its
-fanout exchange is transient, so the restart drops it and its binding to our durable queue; an event
+Rasa 3.6's broker (rasa.core.brokers.pika) loses events across a RabbitMQ restart: its fanout
+exchange is transient, so the restart drops it and its binding to our durable queue; an event
 RabbitMQ cannot route is returned, and Rasa, whose channel does not raise on returns, counts it as
-published; and an event that failed while the connection was down is tried again only at the next
-reconnect, so one that fails after that reconnect waits for a restart that may never come.
+published; a publish aiormq cancels as it closes the channel raises CancelledError, which Rasa's
+``except Exception`` lets through, so the event vanishes without a log line; and an event that
+failed is tried again only at the next reconnect.
 
-Here the exchange is durable (its binding to the durable queue survives the restart), a returned
-event counts as failed, and once one event failed every later one waits behind it: one task publishes
+Here the exchange is durable (its binding to the durable queue survives the restart), a returned or
+cancelled publish counts as failed, and once one event failed every later one waits behind it: one task publishes
 the backlog in order, trying again every second until RabbitMQ takes it, so the analytics read each
 conversation's events in the order Rasa wrote them. Loaded by the Rasa server itself (Python 3.10,
 .venv-rasa) by the path ops.endpoints writes; it imports Rasa and aio-pika only, nothing of ours.
